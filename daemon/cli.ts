@@ -15,6 +15,9 @@ interface Command {
 
 const COMMANDS: Record<string, Command> = {
   emulator: { summary: "run the SharePoint Online + Entra ID emulator", load: () => import("../emulator/cli.js") },
+  daemon: { summary: "run the per-user daemon (--foreground, --json)", load: () => import("./run.js") },
+  rpc: { summary: "call the daemon: konnekt rpc <method> [json-params]", load: () => import("./commands/rpc.js") },
+  status: { summary: "show what the daemon is doing", load: () => import("./commands/status.js") },
 };
 
 function usage(): string {

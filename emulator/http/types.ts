@@ -67,6 +67,14 @@ export interface FaultSettings {
   bytesPerSecond?: number; // bandwidth cap on response bodies
   resetRate?: number; // 0..1 share of responses whose connection is reset mid-body
   offline?: boolean; // refuse connections (destroy sockets) for the tenant's origin
+  /** Exactly the next N requests are throttled (counts down; tests use this, not rates). */
+  throttleNext?: number;
+  /** Exactly the next N responses with a body are reset mid-body. */
+  resetNext?: number;
+  /** Bytes of the body written before a reset (default: half the body, at least 1). */
+  resetAfterBytes?: number;
+  /** Seed of the generator behind the rates, so a run is reproducible. */
+  seed?: number;
 }
 
 /** Emulator-wide settings; defaults follow the real service, each is overridable by `--config`. */
@@ -82,6 +90,37 @@ export interface EmulatorConfig {
   searchIndexDelaySeconds: number; // default 0: new libraries searchable at once
   /** UNSURE in spo-protocol.md A.4: status for an invalid URL (400 or 500). */
   invalidUrlStatus: 400 | 500;
+  /**
+   * `--test-auto-approve USER`: sign-in flows (device code, authorization code) approve this user
+   * (UPN or short name) at once, without a browser. Undefined: a real approval is needed.
+   */
+  testAutoApproveUser?: string;
+  /** SharePoint REST choices where spo-protocol.md says UNSURE (partial; defaults in emulator/spo/options.ts). */
+  spo?: Partial<SpoOptions>;
+}
+
+/** UNSURE points of spo-protocol.md section A, made configurable (defaults follow the likeliest real behaviour). */
+export interface SpoOptions {
+  /** A.4: status for a write to a file checked out by someone else (SPFileCheckOutException). Default 423. */
+  checkedOutStatus: number;
+  /** A.4: status for check-in/undo of a file that is not checked out. Default 400. */
+  notCheckedOutStatus: number;
+  /** A.9: the library root's `/Folders` lists the system folder `Forms`. Default true. */
+  emitFormsFolder: boolean;
+  /** A.8: `/Files` and `/Folders` of a missing folder: 200 with an empty array, or 404. Default "empty". */
+  missingFolderChildren: "empty" | "notFound";
+  /** A.19: a change token older than the change log: SPInvalidChangeTokenException, or no changes (sp-dev-docs #10389). Default "error". */
+  expiredChangeToken: "error" | "empty";
+  /** A.19: status of that error. Default 400. */
+  expiredChangeTokenStatus: number;
+  /** A.2: list item `odata.etag` in minimal metadata quoted (`"\"2\""`) or bare (`"2"`). Default quoted. */
+  quoteItemEtag: boolean;
+  /** A.21: cap on search RowLimit. Default 500. */
+  searchRowLimitCap: number;
+  /** A.20: `/items` page size without `$top`. Default 100. */
+  itemsDefaultTop: number;
+  /** A.19: GetChanges page size without `FetchLimit`. Default 1000. */
+  changesFetchLimit: number;
 }
 
 /** What every part receives when it registers its routes. */

@@ -1,0 +1,43 @@
+/**
+ * Where the daemon keeps things (docs/daemon.md): XDG base directories on Linux, each with a
+ * `konnekt` subdirectory. Journal and state never go in the cache directory: a cache may be wiped.
+ */
+import { homedir } from "node:os";
+import { join } from "node:path";
+
+export interface DaemonPaths {
+  home: string;
+  configDir: string;
+  configFile: string;
+  /** Machine policy (stands for /etc/konnekt/policy.json or HKLM\Software\Policies\Konnekt). */
+  policyFile: string;
+  stateDir: string;
+  cacheDir: string;
+  logDir: string;
+  logFile: string;
+  lockFile: string;
+}
+
+export function daemonPaths(env: Record<string, string | undefined> = process.env): DaemonPaths {
+  const home = env.HOME !== undefined && env.HOME !== "" ? env.HOME : homedir();
+  const base = (name: string, fallback: string): string => {
+    const v = env[name];
+    // The XDG spec: relative values are invalid and must be ignored.
+    return v !== undefined && v.startsWith("/") ? v : join(home, fallback);
+  };
+  const configDir = join(base("XDG_CONFIG_HOME", ".config"), "konnekt");
+  const stateDir = join(base("XDG_STATE_HOME", ".local/state"), "konnekt");
+  const cacheDir = join(base("XDG_CACHE_HOME", ".cache"), "konnekt");
+  const logDir = join(stateDir, "logs");
+  return {
+    home,
+    configDir,
+    configFile: join(configDir, "config.json"),
+    policyFile: env.KONNEKT_POLICY_FILE !== undefined && env.KONNEKT_POLICY_FILE !== "" ? env.KONNEKT_POLICY_FILE : "/etc/konnekt/policy.json",
+    stateDir,
+    cacheDir,
+    logDir,
+    logFile: join(logDir, "daemon.log"),
+    lockFile: join(stateDir, "daemon.lock"),
+  };
+}

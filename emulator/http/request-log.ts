@@ -1,0 +1,79 @@
+/**
+ * A bounded log of the requests the emulator served, for tests that assert what a client sent
+ * (`GET /admin/requests`). Credentials never enter it: Authorization and cookies are redacted.
+ */
+import type { IncomingHttpHeaders } from "node:http";
+
+export interface RequestLogEntry {
+  seq: number;
+  time: string;
+  /** Tenant name, or "authority" for the Entra/admin origin. */
+  origin: string;
+  tenant?: string;
+  method: string;
+  /** Raw path and query as sent (still percent-encoded). */
+  path: string;
+  status: number;
+  headers: Record<string, string>;
+  requestBytes: number;
+  responseBytes: number;
+  durationMs: number;
+  /** Set when the fault injector shaped or broke this exchange. */
+  fault?: "throttled" | "reset" | "offline";
+}
+
+const REDACT = new Set(["authorization", "cookie", "proxy-authorization", "x-requestdigest"]);
+
+export function redactHeaders(headers: IncomingHttpHeaders): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [name, value] of Object.entries(headers)) {
+    if (value === undefined) continue;
+    const text = Array.isArray(value) ? value.join(", ") : value;
+    if (REDACT.has(name)) {
+      const scheme = /^(\w+)\s/.exec(text)?.[1];
+      out[name] = scheme && name !== "cookie" ? `${scheme} REDACTED` : "REDACTED";
+    } else {
+      out[name] = text;
+    }
+  }
+  return out;
+}
+
+export class RequestLog {
+  private readonly entries: RequestLogEntry[] = [];
+  private seq = 0;
+
+  constructor(private readonly capacity = 20_000) {}
+
+  add(entry: Omit<RequestLogEntry, "seq">): RequestLogEntry {
+    const full = { seq: ++this.seq, ...entry };
+    this.entries.push(full);
+    if (this.entries.length > this.capacity) this.entries.splice(0, this.entries.length - this.capacity);
+    return full;
+  }
+
+  /** Newest sequence number handed out (0 before any request). */
+  last(): number {
+    return this.seq;
+  }
+
+  /** Entries after `since` (a sequence number, or an ISO time), optionally of one tenant/origin. */
+  query(filter: { tenant?: string; since?: string | number } = {}): RequestLogEntry[] {
+    let since = -1;
+    let sinceTime: number | undefined;
+    if (filter.since !== undefined && filter.since !== "") {
+      if (typeof filter.since === "number" || /^\d+$/.test(filter.since)) since = Number(filter.since);
+      else sinceTime = Date.parse(filter.since);
+    }
+    return this.entries.filter(
+      (e) =>
+        e.seq > since &&
+        (sinceTime === undefined || Date.parse(e.time) > sinceTime) &&
+        (filter.tenant === undefined || filter.tenant === "" || e.origin === filter.tenant),
+    );
+  }
+
+  clear(): void {
+    this.entries.length = 0;
+  }
+}

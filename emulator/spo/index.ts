@@ -1,0 +1,125 @@
+/**
+ * SharePoint REST (`<web>/_api/…`) on every tenant origin, following spo-protocol.md section A.
+ *
+ * Vocabulary: the *web* is the path before `/_api/` (`/sites/dev`, or `/` for the root site); the
+ * rest of the path is parsed into segments (path.ts) and walked over resources (resources.ts);
+ * endpoint modules contribute actions (files.ts, folders.ts, items.ts, web.ts). Entities are built
+ * in entities.ts and written in the request's dialect by odata.ts. Store failures become the
+ * service's errors in exactly one place (errors.ts `translate`).
+ *
+ * Access: a bearer token for this origin (requirePrincipal), then membership of the addressed site
+ * (403 otherwise) — app-only certificate principals reach every site. Search and the user's own
+ * profile are tenant services, reachable from any web.
+ *
+ * Concurrency: handlers run on the event loop; the store is synchronous except for content
+ * streams, which are piped (never buffered whole) in both directions.
+ */
+import type { ServerResponse } from "node:http";
+import { requirePrincipal } from "../http/auth.js";
+import { HttpError } from "../http/errors.js";
+import type { EmuRequest, EmulatorEnv, RouteTable } from "../http/types.js";
+import { SpoContext } from "./context.js";
+import { fileNotFound, translate, unknownResource, type ErrorSubject } from "./errors.js";
+import { fileActions, serveFileResource } from "./files.js";
+import { folderActions, legacyCreateFolder, serveFolderResource } from "./folders.js";
+import { itemActions, listProperty, mergeItem, serveItemResource } from "./items.js";
+import { spoOptions } from "./options.js";
+import { is, parseApiPath, PathSyntaxError, type Segment } from "./path.js";
+import { parseQueryOptions, type QueryOptions } from "./query.js";
+import { actions, step, type Resource } from "./resources.js";
+import { serveUser, webActions } from "./web.js";
+
+/** `<web>/_api` or `<web>/_api/<rest>`; the Graph part registers `/_api/v2.0/…` before us. */
+const API_ROUTE = /^(?<web>(?:\/[^?]*?)?)\/_api(?:\/(?<rest>[^?]*))?$/i;
+
+let registered = false;
+
+function registerActions(): void {
+  if (registered) return;
+  registered = true;
+  actions.push(webActions, fileActions, folderActions, itemActions);
+}
+
+function decodeWebPath(raw: string): string {
+  let p: string;
+  try {
+    p = decodeURIComponent(raw);
+  } catch {
+    throw new PathSyntaxError("Malformed percent-encoding in the web URL.");
+  }
+  p = p.replace(/\/{2,}/g, "/").replace(/\/+$/, "");
+  return p === "" ? "/" : p;
+}
+
+function subjectOf(r: Resource): ErrorSubject {
+  switch (r.k) {
+    case "file":
+      return { kind: "file", path: r.item.serverRelativeUrl };
+    case "folder":
+    case "files":
+    case "folders":
+      return { kind: "folder" };
+    case "item":
+    case "items":
+      return { kind: "item" };
+    case "list":
+    case "lists":
+      return { kind: "list" };
+    default:
+      return { kind: "other" };
+  }
+}
+
+async function serve(ctx: SpoContext, r: Resource): Promise<void> {
+  if (r.k === "action") return r.run();
+  if (await mergeItem(ctx, r)) return;
+  if (await legacyCreateFolder(ctx, r)) return;
+  if (serveFileResource(ctx, r)) return;
+  if (serveFolderResource(ctx, r)) return;
+  if (serveItemResource(ctx, r)) return;
+  if (listProperty(ctx, r)) return;
+  if (serveUser(ctx, r)) return;
+  throw unknownResource(`'${r.k}'`);
+}
+
+/** Tenant services that do not depend on membership of the web they are addressed through. */
+function tenantService(segs: Segment[]): boolean {
+  return is(segs[0], "search", "SP.UserProfiles.PeopleManager");
+}
+
+export function registerSharePoint(routes: RouteTable, env: EmulatorEnv): void {
+  registerActions();
+  const opts = spoOptions(env.config);
+  routes.add("*", API_ROUTE, async (req: EmuRequest, res: ServerResponse) => {
+    const tenant = req.tenant ?? env.tenantByOrigin(req.url.origin);
+    if (!tenant) throw fileNotFound();
+    const principal = requirePrincipal(req, res, env, "sp");
+    if (!principal) return;
+    let r: Resource = { k: "root" };
+    let ctx: SpoContext | undefined;
+    try {
+      const webPath = decodeWebPath(req.params.web ?? "");
+      const site = env.store.siteForPath(tenant.name, webPath);
+      if (!site || site.serverRelativeUrl.toLowerCase() !== webPath.toLowerCase()) throw fileNotFound();
+      let query: QueryOptions;
+      try {
+        query = parseQueryOptions(req.url.searchParams);
+      } catch (err) {
+        query = { expand: [], orderBy: [] };
+        throw err;
+      }
+      ctx = new SpoContext(env, opts, req, res, tenant, site, principal, query);
+      const segs = parseApiPath(req.params.rest ?? "", req.url.searchParams);
+      if (!tenantService(segs)) ctx.requireAccess(site);
+      for (const seg of segs) {
+        if (r.k === "action") throw unknownResource(`'${seg.name}'`);
+        r = step(ctx, r, seg);
+      }
+      await serve(ctx, r);
+    } catch (err) {
+      const e = translate(err, subjectOf(r), opts);
+      if (e instanceof HttpError && ctx) throw new HttpError(e.status, e.spCode, e.message, "sp", { ...ctx.headers(), ...e.headers });
+      throw e;
+    }
+  });
+}

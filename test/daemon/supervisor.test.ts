@@ -1,0 +1,150 @@
+// The supervisor with a real child process per tenant (a fixture worker): calls over the IPC
+// channel, restart after a crash (kill -9 and a clean-but-unexpected exit), calls made during a
+// restart, error codes crossing the channel, graceful close.
+import { existsSync, mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import t from "tap";
+import { createLogger } from "../../daemon/log.js";
+import { ChildTenantHost, Supervisor, type WorkerRestartedEvent } from "../../daemon/supervisor.js";
+import { KonnektError } from "../../workers/errors.js";
+import { isAlive, until } from "./helpers.js";
+
+const WORKER = fileURLToPath(new URL("./fixture/echo-worker.js", import.meta.url));
+const dir = mkdtempSync(join(tmpdir(), "ks-"));
+t.teardown(() => rmSync(dir, { recursive: true, force: true }));
+const { logger } = createLogger({ file: join(dir, "daemon.log"), level: "debug" });
+
+function host(tt: { teardown(fn: () => unknown): void }, args: string[] = []): ChildTenantHost {
+  const h = new ChildTenantHost({ tenant: "contoso", modulePath: WORKER, args, logger, restartInitialMs: 10, restartMaxMs: 100 });
+  tt.teardown(() => h.destroy());
+  return h;
+}
+
+function nextRestart(h: ChildTenantHost): Promise<WorkerRestartedEvent> {
+  return new Promise((resolve) => h.onRestarted(resolve));
+}
+
+void t.test("calls reach the worker over the IPC channel", async (t) => {
+  const h = host(t);
+  await h.start();
+  t.equal(h.state, "running");
+  const { pid } = await h.call<{ pid: number }>("pid", {});
+  t.equal(pid, h.pid);
+  t.same(await h.call("echo", { a: [1, "x"] }), { a: [1, "x"] });
+});
+
+void t.test("a KonnektError from the worker keeps its code and data", async (t) => {
+  const h = host(t);
+  await h.start();
+  const err = await h.call("fail", {}).catch((e: unknown) => e);
+  t.ok(err instanceof KonnektError);
+  t.equal((err as KonnektError).code, "locked");
+  t.equal((err as KonnektError).data.path, "/a.docx");
+});
+
+void t.test("kill -9 of a worker: restarted, reported, and calls work again", async (t) => {
+  const h = host(t);
+  await h.start();
+  const first = h.pid!;
+  const restarted = nextRestart(h);
+  process.kill(first, "SIGKILL");
+  const event = await restarted;
+  t.equal(event.tenant, "contoso");
+  t.equal(event.signal, "SIGKILL");
+  t.equal(event.exitCode, null);
+  t.equal(event.restarts, 1);
+  t.not(event.pid, first);
+  t.equal(h.state, "running");
+  t.equal(h.restarts, 1);
+  const { pid } = await h.call<{ pid: number }>("pid", {});
+  t.equal(pid, event.pid, "the new worker answers");
+  t.notOk(isAlive(first));
+});
+
+void t.test("a call made while the worker restarts waits and then succeeds", async (t) => {
+  // A longer first backoff leaves a window in which the host is visibly restarting.
+  const h = new ChildTenantHost({ tenant: "contoso", modulePath: WORKER, logger, restartInitialMs: 300 });
+  t.teardown(() => h.destroy());
+  await h.start();
+  const restarted = nextRestart(h);
+  await h.call("exit", { code: 4 });
+  await until(() => h.state === "restarting", "the host to notice the exit");
+  const during = h.call<{ pid: number }>("pid", {});
+  const event = await restarted;
+  t.equal(event.exitCode, 4);
+  t.equal((await during).pid, event.pid);
+});
+
+void t.test("repeated crashes keep being restarted", async (t) => {
+  const h = host(t);
+  await h.start();
+  for (let i = 1; i <= 3; i++) {
+    const restarted = nextRestart(h);
+    process.kill(h.pid!, "SIGKILL");
+    t.equal((await restarted).restarts, i);
+  }
+  t.equal((await h.call<{ pid: number }>("pid", {})).pid, h.pid);
+});
+
+void t.test("a call in flight when the worker dies fails instead of hanging", async (t) => {
+  const h = host(t);
+  await h.start();
+  const restarted = nextRestart(h);
+  const pid = h.pid!;
+  // `echo` answers at once, so kill first and call in the same turn: the request is written to a
+  // channel whose process is going away.
+  const calls = [h.call("exit", { code: 5 }), h.call("echo", {})];
+  const outcomes = await Promise.allSettled(calls);
+  await restarted;
+  t.notOk(isAlive(pid));
+  for (const o of outcomes) if (o.status === "rejected") t.ok(o.reason instanceof KonnektError, "rejections are KonnektErrors");
+});
+
+void t.test("worker notifications reach the supervisor", async (t) => {
+  const h = host(t);
+  const got = new Promise<[string, unknown]>((resolve) => h.onNotification((m, p) => resolve([m, p])));
+  await h.start();
+  await h.call("notify", { method: "upload.failed", params: { tenant: "contoso", path: "/x", error: { code: "conflict" } } });
+  t.same(await got, ["upload.failed", { tenant: "contoso", path: "/x", error: { code: "conflict" } }]);
+});
+
+void t.test("a worker that dies before it is ready fails start()", async (t) => {
+  const h = host(t, ["crash-on-start"]);
+  const err = await h.start().catch((e: unknown) => e);
+  t.ok(err instanceof KonnektError);
+  t.equal(h.state, "stopped");
+});
+
+void t.test("close() asks the worker to stop and waits for it; no restart follows", async (t) => {
+  const h = host(t);
+  await h.start();
+  const pid = h.pid!;
+  let restarts = 0;
+  h.onRestarted(() => restarts++);
+  await h.close();
+  t.equal(h.state, "stopped");
+  t.notOk(isAlive(pid));
+  await h.close();
+  t.equal(restarts, 0);
+  const err = await h.call("pid", {}).catch((e: unknown) => e);
+  t.equal((err as KonnektError).code, "notSupported");
+});
+
+void t.test("Supervisor: one host per tenant, close() stops all", async (t) => {
+  const sup = new Supervisor(logger);
+  t.teardown(() => sup.destroy());
+  const a = new ChildTenantHost({ tenant: "a", modulePath: WORKER, logger });
+  const b = new ChildTenantHost({ tenant: "b", modulePath: WORKER, logger });
+  await sup.add(a);
+  await sup.add(b);
+  const dup = await sup.add(new ChildTenantHost({ tenant: "a", modulePath: WORKER, logger })).catch((e: unknown) => e);
+  t.equal((dup as KonnektError).code, "alreadyExists");
+  t.same(sup.list().map((h) => h.tenant), ["a", "b"]);
+  const pids = [a.pid!, b.pid!];
+  await sup.close();
+  t.same(sup.list(), []);
+  for (const p of pids) await until(() => !isAlive(p), `worker ${p} gone`);
+  t.ok(existsSync(join(dir, "daemon.log")));
+});

@@ -1,0 +1,223 @@
+/**
+ * Sign-in for one tenant: one MSAL public client (device code, interactive auth code + PKCE with a
+ * loopback redirect) or one confidential client with a certificate (unattended, app-only), and a
+ * token for any SharePoint origin of the tenant on demand.
+ *
+ * State: `signed-out` → `signed-in` → (revocation, claims challenge, expired refresh token) →
+ * `needs-sign-in` with a reason. A failure here never throws past `getToken`: callers get
+ * `notSignedIn`/`claimsChallenge` KonnektErrors and the state moves, so other tenants carry on.
+ */
+import {
+  ConfidentialClientApplication,
+  InteractionRequiredAuthError,
+  PublicClientApplication,
+  type AccountInfo,
+  type AuthenticationResult,
+  type Configuration,
+} from "@azure/msal-node";
+import { EventEmitter } from "node:events";
+import { join } from "node:path";
+import { KonnektError } from "../../errors.js";
+import type { TokenProvider } from "../http.js";
+import { FileCachePlugin, type CacheProtection } from "./cache-file.js";
+
+export interface TenantAuthOptions {
+  /** Short tenant name (the first level of the namespace). */
+  tenant: string;
+  /** Directory tenant id (GUID) or a verified domain. */
+  tenantId: string;
+  /** `https://login.microsoftonline.com` in production; the emulator's authority origin in tests. */
+  authorityHost: string;
+  clientId: string;
+  /** Where this tenant's token cache lives (`$XDG_STATE_HOME/konnekt/<tenant>`). */
+  stateDir: string;
+}
+
+export interface CertificateCredential {
+  clientId: string;
+  thumbprintSha256: string;
+  privateKey: string;
+  x5c?: string;
+}
+
+export type AuthStatus =
+  | { state: "signed-out" }
+  | { state: "signed-in"; mode: "user" | "app"; username?: string; displayName?: string; cacheProtection: CacheProtection }
+  | { state: "needs-sign-in"; reason: string; username?: string };
+
+export interface DeviceCodePrompt {
+  userCode: string;
+  verificationUri: string;
+  message: string;
+  expiresInSeconds: number;
+}
+
+const MICROSOFT_HOSTS = /(^|\.)(microsoftonline\.com|microsoftonline\.us|chinacloudapi\.cn|microsoftonline\.de)$/i;
+const OIDC_SCOPES = ["openid", "profile", "offline_access"];
+
+export class TenantAuth extends EventEmitter implements TokenProvider {
+  private readonly cache: FileCachePlugin;
+  private readonly pca: PublicClientApplication;
+  private cca?: ConfidentialClientApplication;
+  private account?: AccountInfo;
+  private current: AuthStatus = { state: "signed-out" };
+
+  constructor(private readonly opts: TenantAuthOptions) {
+    super();
+    this.cache = new FileCachePlugin(join(opts.stateDir, "msal-cache.json"));
+    this.pca = new PublicClientApplication(this.msalConfig(opts.clientId));
+  }
+
+  status(): AuthStatus {
+    return this.current;
+  }
+
+  /** Restores a previous sign-in from the persisted cache (no network). */
+  async restore(): Promise<boolean> {
+    const accounts = await this.pca.getTokenCache().getAllAccounts();
+    const acc = accounts.find((a) => a.tenantId === this.opts.tenantId) ?? accounts[0];
+    if (!acc) return false;
+    this.account = acc;
+    this.setStatus({ state: "signed-in", mode: "user", username: acc.username, displayName: acc.name, cacheProtection: this.cache.protection });
+    return true;
+  }
+
+  async signInWithDeviceCode(resource: string, onPrompt: (p: DeviceCodePrompt) => void, signal?: AbortSignal): Promise<AuthStatus> {
+    // MSAL polls `request.cancel` between polls and writes it itself, so it must stay a plain field.
+    const request = {
+      scopes: [`${resource}/.default`, ...OIDC_SCOPES],
+      deviceCodeCallback: (r: { userCode: string; verificationUri: string; message: string; expiresIn: number }) =>
+        onPrompt({ userCode: r.userCode, verificationUri: r.verificationUri, message: r.message, expiresInSeconds: r.expiresIn }),
+      cancel: false,
+    };
+    signal?.addEventListener("abort", () => (request.cancel = true), { once: true });
+    const result = await this.guard(() => this.pca.acquireTokenByDeviceCode(request));
+    return this.acceptUserResult(result);
+  }
+
+  async signInInteractive(resource: string, openBrowser: (url: string) => Promise<void>): Promise<AuthStatus> {
+    const result = await this.guard(() =>
+      this.pca.acquireTokenInteractive({
+        scopes: [`${resource}/.default`, ...OIDC_SCOPES],
+        openBrowser,
+        successTemplate: "<html><body><h1>Konnekt is signed in.</h1><p>You can close this window.</p></body></html>",
+        errorTemplate: "<html><body><h1>Konnekt could not sign you in.</h1><p>{error}</p></body></html>",
+      }),
+    );
+    return this.acceptUserResult(result);
+  }
+
+  /** Unattended app-only access with a certificate (SharePoint refuses secret-based app-only tokens). */
+  useCertificate(cred: CertificateCredential): AuthStatus {
+    this.cca = new ConfidentialClientApplication({
+      ...this.msalConfig(cred.clientId),
+      auth: {
+        ...this.msalConfig(cred.clientId).auth,
+        clientCertificate: { thumbprintSha256: cred.thumbprintSha256, privateKey: cred.privateKey, ...(cred.x5c ? { x5c: cred.x5c } : {}) },
+      },
+    });
+    this.setStatus({ state: "signed-in", mode: "app", cacheProtection: this.cache.protection });
+    return this.current;
+  }
+
+  async signOut(): Promise<void> {
+    const cache = this.pca.getTokenCache();
+    for (const acc of await cache.getAllAccounts()) await cache.removeAccount(acc);
+    this.cache.clear();
+    this.account = undefined;
+    this.cca = undefined;
+    this.setStatus({ state: "signed-out" });
+  }
+
+  async getToken(resource: string, opts: { forceRefresh?: boolean; claims?: string; signal?: AbortSignal } = {}): Promise<string> {
+    const scopes = [`${resource}/.default`];
+    if (this.cca) {
+      const r = await this.guard(() => this.cca!.acquireTokenByClientCredential({ scopes, skipCache: opts.forceRefresh ?? false }));
+      if (!r) throw new KonnektError("notSignedIn", `Tenant ${this.opts.tenant}: the app could not get a token.`, { tenant: this.opts.tenant });
+      return r.accessToken;
+    }
+    if (this.current.state === "needs-sign-in") {
+      throw new KonnektError("notSignedIn", `Tenant ${this.opts.tenant} needs a new sign-in: ${this.current.reason}`, { tenant: this.opts.tenant });
+    }
+    if (!this.account && !(await this.restore())) {
+      throw new KonnektError("notSignedIn", `Tenant ${this.opts.tenant} is not signed in.`, { tenant: this.opts.tenant });
+    }
+    try {
+      const r = await this.pca.acquireTokenSilent({
+        account: this.account!,
+        scopes,
+        forceRefresh: opts.forceRefresh ?? false,
+        ...(opts.claims ? { claims: opts.claims } : {}),
+      });
+      return r.accessToken;
+    } catch (err) {
+      if (err instanceof InteractionRequiredAuthError) {
+        const reason = opts.claims ? "conditional access asks for a new sign-in" : "the sign-in has expired or was revoked";
+        this.setStatus({ state: "needs-sign-in", reason, username: this.account?.username });
+        throw new KonnektError(opts.claims ? "claimsChallenge" : "notSignedIn", `Tenant ${this.opts.tenant} needs a new sign-in: ${reason}.`, {
+          tenant: this.opts.tenant,
+        });
+      }
+      throw this.mapMsalError(err);
+    }
+  }
+
+  private acceptUserResult(result: AuthenticationResult | null): AuthStatus {
+    if (!result?.account) throw new KonnektError("notSignedIn", `Tenant ${this.opts.tenant}: sign-in returned no account.`);
+    this.account = result.account;
+    this.setStatus({
+      state: "signed-in",
+      mode: "user",
+      username: result.account.username,
+      displayName: result.account.name,
+      cacheProtection: this.cache.protection,
+    });
+    return this.current;
+  }
+
+  private setStatus(s: AuthStatus): void {
+    const changed = JSON.stringify(s) !== JSON.stringify(this.current);
+    this.current = s;
+    if (changed) this.emit("status", s);
+  }
+
+  private async guard<T>(fn: () => Promise<T>): Promise<T> {
+    try {
+      return await fn();
+    } catch (err) {
+      throw this.mapMsalError(err);
+    }
+  }
+
+  private mapMsalError(err: unknown): KonnektError {
+    if (err instanceof KonnektError) return err;
+    const e = err as { errorCode?: string; errorMessage?: string; message?: string };
+    const code = e.errorCode ?? "";
+    const text = (e.errorMessage ?? e.message ?? String(err)).split("\n")[0]!;
+    if (/cancel/i.test(code) || /user_cancelled|device_code_polling_cancelled/i.test(code)) {
+      return new KonnektError("cancelled", `Sign-in to ${this.opts.tenant} was cancelled.`);
+    }
+    if (/network|ENOTFOUND|ECONNREFUSED|fetch failed/i.test(`${code} ${text}`)) {
+      return new KonnektError("offline", `Tenant ${this.opts.tenant}: the sign-in service cannot be reached (${text}).`);
+    }
+    if (err instanceof InteractionRequiredAuthError || /expired_token|authorization_declined|invalid_grant/i.test(code)) {
+      return new KonnektError("notSignedIn", `Tenant ${this.opts.tenant}: sign-in failed (${code || text}).`, { tenant: this.opts.tenant });
+    }
+    return new KonnektError("notSignedIn", `Tenant ${this.opts.tenant}: sign-in failed: ${text}`, { tenant: this.opts.tenant, serviceCode: code });
+  }
+
+  private msalConfig(clientId: string): Configuration {
+    const authority = `${this.opts.authorityHost.replace(/\/$/, "")}/${this.opts.tenantId}`;
+    const host = new URL(this.opts.authorityHost).host;
+    return {
+      auth: {
+        clientId,
+        authority,
+        // A non-Microsoft host (the emulator) is declared known, so MSAL never calls
+        // login.microsoftonline.com for instance discovery (spo-protocol.md B.2).
+        ...(MICROSOFT_HOSTS.test(new URL(this.opts.authorityHost).hostname) ? {} : { knownAuthorities: [host] }),
+      },
+      cache: { cachePlugin: this.cache },
+    };
+  }
+}

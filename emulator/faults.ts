@@ -125,6 +125,8 @@ const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms
 /** Counts the body bytes a response writes (for the request log). */
 export interface ByteSink {
   bytes: number;
+  /** Set when the fault injector cut the connection. */
+  cut?: boolean;
 }
 
 /**
@@ -179,6 +181,7 @@ export function instrumentResponse(res: ServerResponse, faults: RequestFaults, s
 
   const cut = async (): Promise<void> => {
     dead = true;
+    sink.cut = true;
     if (!res.headersSent) res.flushHeaders();
     await new Promise((r) => setImmediate(r));
     res.socket?.destroy();

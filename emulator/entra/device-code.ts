@@ -95,7 +95,7 @@ export class DeviceCodes {
       device_code: rec.deviceCode,
       verification_uri: verificationUri,
       expires_in: lifetime,
-      interval: Math.max(1, this.ctx.config.deviceCodeIntervalSeconds),
+      interval: this.ctx.config.deviceCodeIntervalSeconds,
       message: `To sign in, use a web browser to open the page ${verificationUri} and enter the code ${rec.userCode} to authenticate.`,
     });
   }

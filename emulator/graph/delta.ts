@@ -53,6 +53,9 @@ function decodeToken(text: string, list: ListRecord): DeltaToken {
     throw new GraphError(400, "invalidRequest", "Invalid delta token.");
   }
   if (typeof t !== "object" || t === null || t.l !== list.id || typeof t.c !== "number") throw new GraphError(400, "invalidRequest", "Invalid delta token.");
+  if (t.s !== undefined && (!Array.isArray(t.s) || t.s.some((f) => typeof f?.f !== "string" || (f.p !== "a" && f.p !== "f")))) {
+    throw new GraphError(400, "invalidRequest", "Invalid delta token.");
+  }
   return t;
 }
 
@@ -79,6 +82,13 @@ export function deltaPage(ctx: GraphContext, tempAuth: TempAuth, list: ListRecor
     }
     while (value.length < top && stack.length > 0) {
       const frame = stack[stack.length - 1] as Frame;
+      // A folder deleted or moved out since the last page: its changes come with the deltaLink.
+      // (This also keeps a hand-made token from listing folders of another library.)
+      const folder = store.itemByUniqueId(frame.f);
+      if (!folder || !folder.isFolder || folder.listId !== list.id) {
+        stack.pop();
+        continue;
+      }
       if (frame.p === "a") {
         const page = store.children(frame.f, { after: frame.a, limit: top - value.length, kind: "all" });
         for (const item of page.items) value.push(json(item));

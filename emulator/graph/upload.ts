@@ -331,6 +331,7 @@ export class UploadSessions {
     const site = list ? env.store.siteById(principal.tenant.name, list.siteId) : undefined;
     if (!list || !site) throw new GraphError(404, "itemNotFound", "The target library no longer exists.");
     const ctx = principal.ctx(this.deps);
+    ctx.requireAccess(site);
     let existing = claims.uniqueId ? env.store.itemByUniqueId(claims.uniqueId) : undefined;
     if (claims.uniqueId && !existing) throw new GraphError(404, "itemNotFound", "The file being replaced no longer exists.");
     if (!existing && claims.parentId && claims.name !== undefined) {

@@ -18,8 +18,8 @@ export interface RequestLogEntry {
   requestBytes: number;
   responseBytes: number;
   durationMs: number;
-  /** Set when the fault injector shaped or broke this exchange. */
-  fault?: "throttled" | "reset" | "offline";
+  /** Set when the fault injector broke this exchange ("aborted": the connection closed before the response was complete, not by a fault). */
+  fault?: "throttled" | "reset" | "offline" | "aborted";
 }
 
 const REDACT = new Set(["authorization", "cookie", "proxy-authorization", "x-requestdigest"]);

@@ -8,7 +8,7 @@ import { createServer as createHttpsServer, type Server } from "node:https";
 import type { Socket } from "node:net";
 import type { Readable } from "node:stream";
 import { StoreError, type StoreErrorCode, type TenantRecord } from "../store/types.js";
-import { instrumentResponse, NO_FAULTS, type FaultController, type RequestFaults } from "../faults.js";
+import { instrumentResponse, NO_FAULTS, type ByteSink, type FaultController, type RequestFaults } from "../faults.js";
 import { HttpError, sendGraphError, sendJson, sendSpError } from "./errors.js";
 import { redactHeaders, type RequestLog } from "./request-log.js";
 import type { EmuRequest, EmulatorConfig, Handler, RouteTable } from "./types.js";
@@ -293,9 +293,9 @@ export function createOrigin(opts: OriginOptions): Origin {
     const rawPath = q < 0 ? rawUrl : rawUrl.slice(0, q);
     const shape = shapeFor(opts.isAuthority, rawPath);
     const method = (req.method ?? "GET").toUpperCase();
-    const sent = { bytes: 0 };
+    const sent: ByteSink = { bytes: 0 };
     const received = { bytes: 0 };
-    let fault: "throttled" | "reset" | "offline" | undefined;
+    let fault: "throttled" | "offline" | undefined;
     req.on("error", () => undefined);
     res.on("error", () => undefined);
 
@@ -312,7 +312,7 @@ export function createOrigin(opts: OriginOptions): Origin {
         requestBytes: received.bytes,
         responseBytes: sent.bytes,
         durationMs: Date.now() - started,
-        fault: fault ?? (res.writableFinished ? undefined : "reset"),
+        fault: fault ?? (sent.cut ? "reset" : res.writableFinished ? undefined : "aborted"),
       });
     };
 

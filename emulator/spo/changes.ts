@@ -142,8 +142,12 @@ export async function listChanges(ctx: SpoContext, list: ListRecord): Promise<vo
   const q = await readQuery(ctx);
   if (q.start && (q.start.scope !== 3 || q.start.scopeId !== list.id)) throw badArgument("The change token does not belong to this list.");
   let changes: ChangeRecord[] = [];
+  // A token with change number -1 means "since its time" (clients build `1;3;<list>;<ticks>;-1`).
+  // Change times have seconds precision: start at the token's second (duplicates rather than losses).
+  const sinceMs = q.start && q.start.n < 0 ? Math.floor(msOfTicks(q.start.ticks) / 1000) * 1000 : undefined;
+  const filter = sinceMs !== undefined ? (c: ChangeRecord): boolean => Date.parse(c.time) >= sinceMs : undefined;
   try {
-    changes = collect(ctx, list, q.start ? Math.max(0, q.start.n) : 0, q, q.limit);
+    changes = collect(ctx, list, q.start ? Math.max(0, q.start.n) : 0, q, q.limit, filter);
   } catch (err) {
     if (expired(ctx, err)) changes = [];
   }
@@ -156,7 +160,7 @@ export async function webChanges(ctx: SpoContext): Promise<void> {
   const site = ctx.site;
   if (q.start && (q.start.scope !== 2 || q.start.scopeId !== site.webId.toLowerCase())) throw badArgument("The change token does not belong to this web.");
   const lists = ctx.store.lists(site.id);
-  const known = q.start ? webTokenPositions(ctx.store, site, q.start) : undefined;
+  const known = q.start && q.start.n >= 0 ? webTokenPositions(ctx.store, site, q.start) : undefined;
   const sinceMs = q.start && !known ? Math.floor(msOfTicks(q.start.ticks) / 1000) * 1000 : undefined;
   const positions = new Map<string, number>();
   const all: { c: ChangeRecord; list: ListRecord }[] = [];

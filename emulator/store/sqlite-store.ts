@@ -165,6 +165,8 @@ type Target = { uniqueId?: string; parentId?: string; name?: string };
 const DEFAULT_RETENTION: ChangeRetention = { maxAgeDays: 60, maxEntries: 1_000_000 };
 /** Replaced blobs are unlinked after a grace period so downloads already streaming them finish. */
 const BLOB_GRACE_MS = 60_000;
+/** Upload sessions untouched this long are dropped on open (Graph sessions expire after days too). */
+const UPLOAD_IDLE_MS = 7 * 86_400_000;
 const ITEM_COLS = ITEM_COLUMNS.join(", ");
 const ITEM_PARAMS = ITEM_COLUMNS.map((c) => "@" + c).join(", ");
 
@@ -223,6 +225,23 @@ export class SqliteStore implements EmulatorStore {
     const ord = this.sql("SELECT value FROM meta WHERE key = 'ord'").get() as { value: string } | undefined;
     this.ordCounter = ord ? Number(ord.value) : 0;
     this.trimAllChanges();
+    this.sweep();
+  }
+
+  /**
+   * Housekeeping on open: blobs no row references (left by a crash between a write and its commit,
+   * or by a stop inside a blob's grace period) and upload sessions idle for over a week go.
+   */
+  private sweep(): void {
+    const referenced = new Set<string>();
+    for (const table of ["items", "recycled_items", "versions"]) {
+      for (const r of this.sql(`SELECT blob FROM ${table} WHERE blob IS NOT NULL`).all() as { blob: string }[]) referenced.add(r.blob);
+    }
+    for (const name of fs.readdirSync(this.blobDir)) if (!referenced.has(name)) removeQuietly(path.join(this.blobDir, name));
+    const cutoff = isoSeconds(new Date(Date.now() - UPLOAD_IDLE_MS));
+    for (const u of this.sql("SELECT upload_id FROM uploads WHERE created < ?").all(cutoff) as { upload_id: string }[]) this.cancelUpload(u.upload_id);
+    const sessions = new Set((this.sql("SELECT upload_id FROM uploads").all() as { upload_id: string }[]).map((u) => u.upload_id));
+    for (const name of fs.readdirSync(this.uploadDir)) if (!sessions.has(name)) removeQuietly(path.join(this.uploadDir, name));
   }
 
   private readonly statements = new Map<string, Database.Statement>();
@@ -1627,7 +1646,7 @@ export class SqliteStore implements EmulatorStore {
       fs.truncateSync(file, offset);
       const written = await streamToFile(chunk, file, "r+", offset);
       const size = offset + written;
-      this.sql("UPDATE uploads SET size = ? WHERE upload_id = ?").run(size, uploadId);
+      this.sql("UPDATE uploads SET size = ?, created = ? WHERE upload_id = ?").run(size, isoSeconds(), uploadId);
       return size;
     } catch (err) {
       if (!this.uploadState(uploadId)) removeQuietly(file);

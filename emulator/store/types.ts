@@ -282,6 +282,8 @@ export interface EmulatorStore {
   currentChange(listId: string): number;
   /** Changes with number > `after`, oldest first, at most `limit`. Throws changeTokenExpired when `after` is older than retention. */
   changesSince(listId: string, after: number, limit: number): ChangeRecord[];
+  /** Admin/test hook: drops the list's change log through `through` (default: all) so older tokens expire. */
+  expireChanges(listId: string, through?: number): void;
 
   // --- sharing ---
   createSharingLink(uniqueId: string, link: Omit<SharingLinkRecord, "shareId" | "url" | "uniqueId">, urlFor: (shareId: string) => string): { link: SharingLinkRecord; created: boolean };

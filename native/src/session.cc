@@ -270,12 +270,18 @@ void Session::Deliver(Napi::Env env, Napi::Function fn, Op* raw) {
     std::lock_guard<std::mutex> lock(pending_mu_);
     if (pending_.find(op->id) == pending_.end()) return;
   }
-  Napi::Object o = ToJs(env, op.get());
+  // No C++ exception may leave a thread-safe-function callback (std::terminate). Two causes:
+  // the dispatcher threw (a bug: rethrown into JS as an uncaught exception) or the environment is
+  // shutting down (worker terminate) and cannot run JS at all (dropped; unmount follows).
   try {
+    Napi::Object o = ToJs(env, op.get());
     fn.Call({o});
   } catch (const Napi::Error& e) {
-    // The dispatcher catches its own errors; one that escapes is a bug: surface it as uncaught.
-    e.ThrowAsJavaScriptException();
+    try {
+      napi_throw(env, e.Value());
+    } catch (...) {
+    }
+  } catch (...) {
   }
 }
 

@@ -57,6 +57,7 @@ export function tempHome(t: Test, options: { runtime?: boolean } = {}): TempHome
 /** Lets other users traverse the temp tree (for the other-user test only). */
 export function openUp(home: TempHome): void {
   chmodSync(home.dir, 0o755);
+  chmodSync(home.runtimeDir, 0o755);
   chmodSync(home.env.TMPDIR!, 0o1777);
 }
 

@@ -298,3 +298,19 @@ void t.test("drive API on the demo seed", async (t) => {
     t.ok(method.body.error.code);
   });
 });
+
+void t.test("download URLs expire with the token they were minted from", async (t) => {
+  const emu = await startEmulator({ seed: "demo", config: { accessTokenLifetimeSeconds: 2 } });
+  t.teardown(() => emu.stop());
+  const adele = new GraphClient(emu, emu.tenant("contoso").sharePointUrl, await emu.token("contoso", "adele"));
+  const item = await adele.get<DriveItem>("/sites/marketing/_api/v2.0/drive/root:/Plan.txt:");
+  const url = item["@content.downloadUrl"]!;
+  t.equal((await adele.raw("GET", url, { auth: false })).status, 200, "valid at first");
+  const deadline = Date.now() + 60_000;
+  let status = 200;
+  while (status === 200 && Date.now() < deadline) {
+    await new Promise((r) => setTimeout(r, 250));
+    status = (await adele.raw("GET", url, { auth: false })).status;
+  }
+  t.equal(status, 401, "401 once expired");
+});

@@ -3,7 +3,7 @@
 // percent-encoding inside path literals, IF-Match forms, nextLink shape, malformed input.
 import t from "tap";
 import { startEmulator, type TestEmulator } from "../helpers/emulator.js";
-import { pathLiteral, spError, wire } from "./spo-client.js";
+import { pathLiteral, spError, wire, type WireResponse } from "./spo-client.js";
 
 let emu: TestEmulator;
 let origin: string;
@@ -211,6 +211,29 @@ void t.test("items nextLink shape and lists filter", async (t) => {
 
   const libs = await wire(emu, api("web/lists?$filter=BaseTemplate+eq+101+and+Hidden+eq+false&$select=Title"), token);
   t.same(((libs.json as { value: { Title: string }[] }).value.map((l) => l.Title)).sort(), ["Campaigns", "Documents"]);
+});
+
+void t.test("GetChanges on the wire: bad tokens, time-based -1 tokens", async (t) => {
+  const changes = (body: unknown): Promise<WireResponse> =>
+    wire(emu, api("web/lists/getByTitle('Campaigns')/getchanges"), token, { method: "POST", body: JSON.stringify(body), headers: { "Content-Type": "application/json" } });
+  const lists = (await wire(emu, api("web/lists?$select=Id,Title"), token)).json as { value: { Id: string; Title: string }[] };
+  const id = lists.value.find((l) => l.Title === "Campaigns")?.Id ?? "";
+  const bad = await changes({ query: { Add: true, Item: true, ChangeTokenStart: { StringValue: "not a token" } } });
+  t.equal(bad.status, 400);
+  t.ok(spError(bad.json));
+  const foreign = await changes({ query: { Add: true, Item: true, ChangeTokenStart: { StringValue: `1;3;00000000-0000-0000-0000-000000000001;0;1` } } });
+  t.equal(foreign.status, 400, "a token of another list");
+
+  const added = await wire(emu, `${folderUrl(`${WEB}/Campaigns`)}/files/AddUsingPath(decodedurl='timed.txt',Overwrite=true)`, token, { method: "POST", body: "t" });
+  const created = (added.json as { TimeCreated: string }).TimeCreated;
+  const ticks = (ms: number): string => (BigInt(ms) * 10000n + 621355968000000000n).toString();
+  const since = await changes({ query: { Add: true, Item: true, ChangeTokenStart: { StringValue: `1;3;${id};${ticks(Date.parse(created))};-1` } } });
+  t.equal(since.status, 200);
+  const rows = (since.json as { value: { ServerRelativeUrl: string; ChangeType: number; ChangeToken: { StringValue: string } }[] }).value;
+  t.ok(rows.some((c) => c.ServerRelativeUrl === `${WEB}/Campaigns/timed.txt` && c.ChangeType === 1), "changes since the token's time");
+  t.match(rows[0]?.ChangeToken.StringValue, new RegExp(`^1;3;${id};\d{18};\d+$`));
+  const later = await changes({ query: { Add: true, Item: true, ChangeTokenStart: { StringValue: `1;3;${id};${ticks(Date.parse(created) + 86_400_000)};-1` } } });
+  t.same((later.json as { value: unknown[] }).value, [], "nothing after a future time");
 });
 
 void t.test("contextinfo, search GET, profile", async (t) => {

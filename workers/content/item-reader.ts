@@ -31,6 +31,12 @@ export const MAX_REQUEST_BYTES = 8 * CHUNK_BYTES;
 export const READAHEAD_START_BYTES = 2 * CHUNK_BYTES;
 /** Read-ahead never runs further ahead than this (bounds memory of the pool and wasted transfer). */
 export const READAHEAD_MAX_BYTES = 32 * CHUNK_BYTES;
+/**
+ * Read-ahead requests in flight per reader. Parallel streams do not add bandwidth against one
+ * origin on a small machine (measured: 4 parallel 8 MiB streams 80 MiB/s vs 162 MiB/s for one after
+ * another against the emulator); two keep the pipe busy while one request is being set up.
+ */
+export const READAHEAD_STREAMS = 2;
 /** Kernel read-ahead and multithreaded FUSE reorder sequential reads by a little; still sequential. */
 export const SEQUENTIAL_SLACK = 256 * 1024;
 /** URL refreshes allowed within one fetch before it gives up (a URL that is fresh but refused is a real 403). */
@@ -67,6 +73,7 @@ export class ItemReader {
   private info: DownloadInfo;
   private wireEtag: string | undefined;
   private lastEnd = -1;
+  private readaheadRunning = 0;
   private window = 0;
   private closed = false;
   private readonly counters = { requests: 0, fetchedBytes: 0 };
@@ -168,8 +175,12 @@ export class ItemReader {
   }
 
   private readahead(start: number, end: number): void {
+    const room = READAHEAD_STREAMS - this.readaheadRunning;
+    if (room <= 0) return;
     const first = Math.floor(start / CHUNK_BYTES) * CHUNK_BYTES;
-    void this.startFetches(first, end);
+    const started = this.startFetches(first, end, room);
+    this.readaheadRunning += started.length;
+    for (const p of started) void p.finally(() => this.readaheadRunning--).catch(() => undefined);
   }
 
   /** Makes [start, end) present in the cache, sharing fetches already running. */
@@ -180,17 +191,27 @@ export class ItemReader {
     await abortable(Promise.all(waits), signal);
   }
 
-  /** Starts fetches for missing chunks of [start, end) and returns what covers the range. */
-  private startFetches(start: number, end: number): Promise<void>[] {
+  /**
+   * Starts fetches for missing chunks of [start, end). Without `maxRuns`, returns everything that
+   * covers the range (new and already running fetches); with it, starts at most that many new
+   * requests and returns only those.
+   */
+  private startFetches(start: number, end: number, maxRuns?: number): Promise<void>[] {
     const waits: Promise<void>[] = [];
+    const started: Promise<void>[] = [];
     const c0 = Math.floor(start / CHUNK_BYTES);
     const c1 = Math.ceil(end / CHUNK_BYTES);
     let runStart = -1;
     const flush = (runEnd: number): void => {
-      if (runStart >= 0) waits.push(...this.fetchRun(runStart, runEnd));
+      if (runStart >= 0) {
+        const p = this.fetchRun(runStart, runEnd);
+        waits.push(p);
+        started.push(p);
+      }
       runStart = -1;
     };
     for (let c = c0; c < c1; c++) {
+      if (maxRuns !== undefined && started.length >= maxRuns) return started;
       const cs = c * CHUNK_BYTES;
       const ce = Math.min(this.size, cs + CHUNK_BYTES);
       const running = this.inflight.get(c);
@@ -207,12 +228,12 @@ export class ItemReader {
       if (runStart >= 0 && ((c - runStart) * CHUNK_BYTES >= MAX_REQUEST_BYTES || cs % this.opts.cache.segmentBytes === 0)) flush(c);
       if (runStart < 0) runStart = c;
     }
-    flush(c1);
-    return waits;
+    if (maxRuns === undefined || started.length < maxRuns) flush(c1);
+    return maxRuns === undefined ? waits : started;
   }
 
   /** Fetches chunks [c0, c1) in one ranged stream; each chunk's promise settles when the stream does. */
-  private fetchRun(c0: number, c1: number): Promise<void>[] {
+  private fetchRun(c0: number, c1: number): Promise<void> {
     const start = c0 * CHUNK_BYTES;
     const end = Math.min(this.size, c1 * CHUNK_BYTES);
     const p = this.fetchRange(start, end);
@@ -224,7 +245,7 @@ export class ItemReader {
     // Read-ahead failures are not anybody's error until a read needs those bytes (it refetches).
     tracked.catch(() => undefined);
     for (let c = c0; c < c1; c++) this.inflight.set(c, tracked);
-    return [tracked];
+    return tracked;
   }
 
   private async fetchRange(start: number, end: number): Promise<void> {

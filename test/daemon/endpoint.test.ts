@@ -1,0 +1,50 @@
+// The endpoint rule shared by the daemon, the CLI and the PowerShell module (docs/rpc.md §1).
+import t from "tap";
+import { resolveEndpoint } from "../../daemon/rpc/endpoint.js";
+import { KonnektError } from "../../workers/errors.js";
+
+const linux = (env: Record<string, string | undefined>) => resolveEndpoint({ env, platform: "linux", uid: 1000 });
+
+void t.test("rule order: KONNEKT_ENDPOINT, XDG_RUNTIME_DIR, TMPDIR, /tmp", async (t) => {
+  t.same(linux({ KONNEKT_ENDPOINT: "/x/k.sock", XDG_RUNTIME_DIR: "/run/user/1000" }), { path: "/x/k.sock", privateDir: null, rule: "env" });
+  t.same(linux({ XDG_RUNTIME_DIR: "/run/user/1000", TMPDIR: "/var/tmp" }), {
+    path: "/run/user/1000/konnekt/konnekt.sock",
+    privateDir: "/run/user/1000/konnekt",
+    rule: "xdgRuntime",
+  });
+  t.same(linux({ TMPDIR: "/var/tmp/" }), { path: "/var/tmp/CoreFxPipe_konnekt-1000", privateDir: null, rule: "tmpdir" });
+  t.same(linux({}), { path: "/tmp/CoreFxPipe_konnekt-1000", privateDir: null, rule: "tmpdir" });
+});
+
+void t.test("only TMPDIR counts, as in .NET's Path.GetTempPath (not TMP/TEMP)", async (t) => {
+  t.equal(linux({ TMP: "/other", TEMP: "/other2" }).path, "/tmp/CoreFxPipe_konnekt-1000");
+  t.equal(linux({ TMPDIR: "" }).path, "/tmp/CoreFxPipe_konnekt-1000", "empty TMPDIR means the default");
+});
+
+void t.test("a relative XDG_RUNTIME_DIR is ignored (XDG spec)", async (t) => {
+  t.equal(linux({ XDG_RUNTIME_DIR: "run/user" }).rule, "tmpdir");
+});
+
+void t.test("bad endpoints are configInvalid, naming the variable", async (t) => {
+  const cases: [Record<string, string>, string][] = [
+    [{ KONNEKT_ENDPOINT: "relative.sock" }, "KONNEKT_ENDPOINT"],
+    [{ KONNEKT_ENDPOINT: `/${"a".repeat(120)}` }, "KONNEKT_ENDPOINT"],
+    [{ XDG_RUNTIME_DIR: `/${"r".repeat(100)}` }, "XDG_RUNTIME_DIR"],
+    [{ TMPDIR: `/${"t".repeat(100)}` }, "TMPDIR"],
+  ];
+  for (const [env, key] of cases) {
+    try {
+      linux(env);
+      t.fail(`accepted ${JSON.stringify(env)}`);
+    } catch (err) {
+      t.ok(err instanceof KonnektError);
+      t.equal((err as KonnektError).code, "configInvalid");
+      t.equal((err as KonnektError).data.key, key);
+    }
+  }
+});
+
+void t.test("Windows: a per-user pipe name, overridable", async (t) => {
+  t.equal(resolveEndpoint({ env: {}, platform: "win32", uid: 0, user: "S-1-5-21-1" }).path, "\\\\.\\pipe\\konnekt-S-1-5-21-1");
+  t.equal(resolveEndpoint({ env: { KONNEKT_ENDPOINT: "\\\\.\\pipe\\x" }, platform: "win32", uid: 0 }).path, "\\\\.\\pipe\\x");
+});

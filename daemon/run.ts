@@ -88,7 +88,8 @@ async function runForeground(json: boolean): Promise<number> {
     throw new KonnektError("alreadyExists", `A Konnekt daemon is already running (pid ${owner.pid}, endpoint ${owner.endpoint}).`, { ...owner });
   }
 
-  const supervisor = new Supervisor(logger);
+  // Worker events go to every client; `server` exists by the time a worker can send one.
+  const supervisor = new Supervisor(logger, (method, params) => server.broadcastUnchecked(method, params));
   let stopping: Promise<void> | undefined;
   const stop = (reason: string): Promise<void> => {
     stopping ??= (async () => {
@@ -163,7 +164,7 @@ async function startDetached(json: boolean): Promise<number> {
   });
   let stderr = "";
   child.stderr?.setEncoding("utf8").on("data", (d: string) => (stderr += d));
-  const lines = createInterface({ input: child.stdout! });
+  const lines = createInterface({ input: child.stdout });
   const outcome = await new Promise<ReadyLine | number>((resolve) => {
     lines.on("line", (line) => {
       try {

@@ -322,10 +322,19 @@ function abortable<T>(promise: Promise<T>, signal: AbortSignal | undefined): Pro
 }
 
 /** The supervisor: tenant name → host. The daemon's tenant.* methods go through it. */
+export type SupervisorEventSink = (method: string, params: unknown) => void;
+
 export class Supervisor {
   private readonly hosts = new Map<string, TenantHost>();
 
-  constructor(private readonly logger: Logger) {}
+  /**
+   * @param notify receives every worker notification and `tenant.workerRestarted` events; the
+   *   daemon broadcasts them to connected clients.
+   */
+  constructor(
+    private readonly logger: Logger,
+    private readonly notify: SupervisorEventSink = () => undefined,
+  ) {}
 
   list(): TenantHost[] {
     return [...this.hosts.values()];
@@ -338,6 +347,8 @@ export class Supervisor {
   async add(host: TenantHost): Promise<void> {
     if (this.hosts.has(host.tenant)) throw new KonnektError("alreadyExists", `Tenant ${host.tenant} is already running.`, { tenant: host.tenant });
     this.hosts.set(host.tenant, host);
+    host.onNotification((method, params) => this.notify(method, params));
+    host.onRestarted((event) => this.notify("tenant.workerRestarted", event));
     try {
       await host.start();
     } catch (err) {

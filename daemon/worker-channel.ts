@@ -27,7 +27,7 @@ export interface WorkerShutdownParams {
 export interface SupervisorChannel {
   connection: MessageConnection;
   /** Starts listening and tells the supervisor the worker can take calls. */
-  ready(): void;
+  ready: () => void;
 }
 
 export function connectToSupervisor(): SupervisorChannel {
@@ -39,7 +39,7 @@ export function connectToSupervisor(): SupervisorChannel {
   connection.onClose(() => process.exit(0));
   return {
     connection,
-    ready() {
+    ready: () => {
       connection.listen();
       void connection.sendNotification(WORKER_READY, { pid: process.pid } satisfies WorkerReadyParams);
     },

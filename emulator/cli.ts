@@ -4,7 +4,7 @@
  * it prints exactly one JSON line on stdout (the contract tests and scripts wait for).
  */
 import { ConfigError, parseFaultsFlag, resolveConfig } from "./config.js";
-import { startEmulator, type StartOptions } from "./emulator.js";
+import type { StartOptions } from "./emulator.js";
 
 const USAGE = "usage: konnekt emulator [--port N] [--data DIR] [--seed demo|large|empty] [--config JSON] [--faults JSON] [--test-auto-approve USER]";
 
@@ -86,6 +86,8 @@ export async function main(argv: string[]): Promise<number> {
   process.on("uncaughtException", (err) => process.stderr.write(`emulator: uncaught: ${err.stack ?? err.message}\n`));
   process.on("unhandledRejection", (err) => process.stderr.write(`emulator: unhandled rejection: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`));
 
+  // Loaded only now: a bad flag is reported without loading the whole emulator.
+  const { startEmulator } = await import("./emulator.js");
   let emulator: Awaited<ReturnType<typeof startEmulator>>;
   try {
     emulator = await startEmulator(opts);
@@ -98,9 +100,12 @@ export async function main(argv: string[]): Promise<number> {
   }
 
   const stopped = new Promise<void>((done) => {
+    let stopping = false;
     const stop = (): void => {
-      process.off("SIGTERM", stop);
-      process.off("SIGINT", stop);
+      if (stopping) return;
+      stopping = true;
+      // A stop that hangs must not leave the process behind.
+      setTimeout(() => process.exit(0), 15_000).unref();
       emulator.stop().then(done, (err: unknown) => {
         process.stderr.write(`emulator: stop: ${err instanceof Error ? err.message : String(err)}\n`);
         done();
@@ -108,6 +113,14 @@ export async function main(argv: string[]): Promise<number> {
     };
     process.on("SIGTERM", stop);
     process.on("SIGINT", stop);
+    // Test harnesses set this and keep a pipe on stdin: when the harness dies, however it dies,
+    // the pipe closes and the emulator stops (and removes its temp data dir) instead of lingering.
+    if (process.env.KONNEKT_EMULATOR_STOP_ON_STDIN_CLOSE === "1") {
+      process.stdin.on("error", () => undefined);
+      process.stdin.once("close", stop);
+      process.stdin.once("end", stop);
+      process.stdin.resume();
+    }
   });
   process.stdout.write(`${JSON.stringify(emulator.ready)}\n`);
   await stopped;

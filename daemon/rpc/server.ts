@@ -137,6 +137,23 @@ export class RpcServer {
     for (const c of this.connections.values()) void c.rpc.sendNotification(name, params).catch(() => undefined);
   }
 
+  /**
+   * Broadcasts a notification that came from elsewhere (a tenant worker): only names the document
+   * declares as notifications, with params matching their schema, reach clients.
+   */
+  broadcastUnchecked(method: string, params: unknown): void {
+    const v = this.validator.get(method);
+    if (!v || v.method["x-konnekt-kind"] !== "notification") {
+      this.options.logger.warn({ method }, "dropped an undeclared notification");
+      return;
+    }
+    if (!v.params(params)) {
+      this.options.logger.warn({ method, problem: this.validator.describe(v.params) }, "dropped a notification with invalid params");
+      return;
+    }
+    this.broadcast(method as NotificationName, params as NotificationMap[NotificationName]);
+  }
+
   close(timeoutMs = 10_000): Promise<void> {
     this.closing ??= this.drain(timeoutMs);
     return this.closing;
@@ -254,7 +271,7 @@ export class RpcServer {
     };
     const run = (async () => {
       try {
-        const result = await handler(byName as RequestMap[RequestName]["params"], ctx);
+        const result = await handler(byName, ctx);
         if (controller.signal.aborted) throw new KonnektError("cancelled", `${method} was cancelled.`);
         if (validators.result && !validators.result(result)) {
           throw new Error(`result of ${method} does not match its schema: ${this.validator.describe(validators.result)}`);

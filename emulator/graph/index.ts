@@ -306,7 +306,7 @@ async function createFolder(ctx: GraphContext, parent: ItemRecord, res: ServerRe
   sendJson(res, 201, json(created));
 }
 
-async function patchItem(ctx: GraphContext, list: ListRecord, _site: SiteRecord, item: ItemRecord, res: ServerResponse, json: (i: ItemRecord) => Json): Promise<void> {
+async function patchItem(ctx: GraphContext, list: ListRecord, site: SiteRecord, item: ItemRecord, res: ServerResponse, json: (i: ItemRecord) => Json): Promise<void> {
   const body = await readJson<{ name?: unknown; parentReference?: { id?: unknown; path?: unknown; driveId?: unknown }; "@microsoft.graph.conflictBehavior"?: unknown }>(ctx.req);
   if (item.parentId === null) throw new GraphError(403, "accessDenied", "The root folder cannot be renamed or moved.");
   const conflict = conflictOf(body["@microsoft.graph.conflictBehavior"] ?? ctx.req.url.searchParams.get("@microsoft.graph.conflictBehavior"), "fail");
@@ -323,6 +323,7 @@ async function patchItem(ctx: GraphContext, list: ListRecord, _site: SiteRecord,
       const other = ctx.drive(ref.driveId);
       if (other.site.tenant !== ctx.tenant.name) throw new GraphError(400, "invalidRequest", "Moves across tenants are not supported.");
       list = other.list;
+      site = other.site;
     }
     let parent: ItemRecord | undefined;
     if (typeof ref.id === "string") parent = ctx.item(list, ref.id);
@@ -334,6 +335,8 @@ async function patchItem(ctx: GraphContext, list: ListRecord, _site: SiteRecord,
     if (ref.id !== undefined || ref.path !== undefined) {
       if (!parent || !parent.isFolder) throw new GraphError(404, "itemNotFound", "The destination folder does not exist.");
       dest.parentId = parent.uniqueId;
+    } else if (list.id !== item.listId) {
+      dest.parentId = ctx.store.rootFolder(list.id).uniqueId;
     }
   }
   if (dest.name === undefined && dest.parentId === undefined) {
@@ -343,7 +346,7 @@ async function patchItem(ctx: GraphContext, list: ListRecord, _site: SiteRecord,
   }
   const ifMatch = checkIfMatch(ctx.req.headers["if-match"], item);
   const moved = ctx.store.move(item.uniqueId, dest, { userId: ctx.userId, ifMatch, overwrite: conflict === "replace", keepBoth: conflict === "rename" });
-  sendJson(res, 200, json(moved));
+  sendJson(res, 200, itemJson(ctx, list, site, moved, { tempAuth: ctx.deps.tempAuth }));
 }
 
 /** SharingLinkKind values of SharePoint (SP.SharingLinkKind). */

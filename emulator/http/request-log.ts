@@ -39,6 +39,14 @@ export function redactHeaders(headers: IncomingHttpHeaders): Record<string, stri
   return out;
 }
 
+/** Query parameters that carry credentials (download URLs' `tempauth`, OAuth codes and secrets). */
+const SECRET_PARAMS = /([?&](?:tempauth|access_token|code|client_secret|client_assertion|refresh_token|assertion)=)[^&#]*/gi;
+
+/** The raw path and query with credential-bearing query values replaced by `REDACTED`. */
+export function redactPath(rawUrl: string): string {
+  return rawUrl.replace(SECRET_PARAMS, "$1REDACTED");
+}
+
 export class RequestLog {
   private readonly entries: RequestLogEntry[] = [];
   private seq = 0;

@@ -10,7 +10,7 @@ import type { Readable } from "node:stream";
 import { StoreError, type StoreErrorCode, type TenantRecord } from "../store/types.js";
 import { instrumentResponse, NO_FAULTS, type ByteSink, type FaultController, type RequestFaults } from "../faults.js";
 import { HttpError, sendGraphError, sendJson, sendSpError } from "./errors.js";
-import { redactHeaders, type RequestLog } from "./request-log.js";
+import { redactHeaders, redactPath, type RequestLog } from "./request-log.js";
 import type { EmuRequest, EmulatorConfig, Handler, RouteTable } from "./types.js";
 
 interface Route {
@@ -306,7 +306,7 @@ export function createOrigin(opts: OriginOptions): Origin {
         origin: opts.name,
         tenant: opts.isAuthority ? undefined : opts.name,
         method,
-        path: rawUrl,
+        path: redactPath(rawUrl),
         status: res.headersSent ? res.statusCode : 0,
         headers: redactHeaders(req.headers),
         requestBytes: received.bytes,

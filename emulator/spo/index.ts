@@ -19,13 +19,13 @@ import { requirePrincipal } from "../http/auth.js";
 import { HttpError } from "../http/errors.js";
 import type { EmuRequest, EmulatorEnv, RouteTable } from "../http/types.js";
 import { SpoContext } from "./context.js";
-import { fileNotFound, translate, unknownResource, type ErrorSubject } from "./errors.js";
+import { fileNotFound, spError, translate, unknownResource, type ErrorSubject } from "./errors.js";
 import { fileActions, serveFileResource } from "./files.js";
 import { folderActions, legacyCreateFolder, serveFolderResource } from "./folders.js";
 import { itemActions, listProperty, mergeItem, serveItemResource } from "./items.js";
 import { spoOptions } from "./options.js";
 import { is, parseApiPath, PathSyntaxError, type Segment } from "./path.js";
-import { parseQueryOptions, type QueryOptions } from "./query.js";
+import { parseQueryOptions } from "./query.js";
 import { actions, step, type Resource } from "./resources.js";
 import { serveUser, webActions } from "./web.js";
 
@@ -82,6 +82,13 @@ async function serve(ctx: SpoContext, r: Resource): Promise<void> {
   throw unknownResource(`'${r.k}'`);
 }
 
+/** `odata=nometadata` is a v3 spelling; with `odata-version: 4.0` the service answers 406 (A.1, sp-dev-docs #644). */
+function odataV3NometadataUnderV4(req: EmuRequest): boolean {
+  const accept = String(req.headers.accept ?? "").toLowerCase();
+  const version = String(req.headers["odata-version"] ?? "").trim();
+  return accept.includes("odata=nometadata") && version.startsWith("4");
+}
+
 /** Tenant services that do not depend on membership of the web they are addressed through. */
 function tenantService(segs: Segment[]): boolean {
   return is(segs[0], "search", "SP.UserProfiles.PeopleManager");
@@ -101,14 +108,8 @@ export function registerSharePoint(routes: RouteTable, env: EmulatorEnv): void {
       const webPath = decodeWebPath(req.params.web ?? "");
       const site = env.store.siteForPath(tenant.name, webPath);
       if (!site || site.serverRelativeUrl.toLowerCase() !== webPath.toLowerCase()) throw fileNotFound();
-      let query: QueryOptions;
-      try {
-        query = parseQueryOptions(req.url.searchParams);
-      } catch (err) {
-        query = { expand: [], orderBy: [] };
-        throw err;
-      }
-      ctx = new SpoContext(env, opts, req, res, tenant, site, principal, query);
+      ctx = new SpoContext(env, opts, req, res, tenant, site, principal, parseQueryOptions(req.url.searchParams));
+      if (odataV3NometadataUnderV4(req)) throw spError(406, "-1, Microsoft.SharePoint.Client.ClientServiceException", "The HTTP header ACCEPT is missing or its value is invalid.");
       const segs = parseApiPath(req.params.rest ?? "", req.url.searchParams);
       if (!tenantService(segs)) ctx.requireAccess(site);
       for (const seg of segs) {

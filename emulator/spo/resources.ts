@@ -6,7 +6,7 @@
  */
 import type { ItemRecord, ListRecord, UserRecord, VersionRecord } from "../store/types.js";
 import type { SpoContext } from "./context.js";
-import { badArgument, fileNotFound, fileNotFoundAtPath, itemNotFound, listNotFound, unknownResource } from "./errors.js";
+import { badArgument, fileNotFound, fileNotFoundAtPath, itemNotFound, listNotFound, spError, unknownResource } from "./errors.js";
 import { formsFolder, userBySiteUserId } from "./entities.js";
 import { arg, is, type Literal, type Segment } from "./path.js";
 
@@ -157,7 +157,6 @@ function navigate(ctx: SpoContext, r: Resource, seg: Segment): Resource | undefi
       }
       return undefined;
     case "lists":
-      if (seg.args && seg.args.positional.length + seg.args.named.size > 0 && !/^get/i.test(seg.name)) return undefined;
       if (is(seg, "getById")) return { k: "list", list: listById(ctx, str(arg(seg, "id", 0), "id")) };
       if (is(seg, "getByTitle")) return { k: "list", list: listByTitle(ctx, str(arg(seg, "title", 0), "title")) };
       return undefined;
@@ -254,7 +253,7 @@ function navigate(ctx: SpoContext, r: Resource, seg: Segment): Resource | undefi
 }
 
 function spUserNotFound(): Error {
-  return itemNotFound();
+  return spError(404, "-2146232832, Microsoft.SharePoint.SPException", "User cannot be found.");
 }
 
 function itemOf(ctx: SpoContext, list: ListRecord, id: number): Resource {

@@ -207,6 +207,8 @@ export class SqliteStore implements EmulatorStore {
   private readonly busyUploads = new Set<string>();
   private readonly webIds = new Map<string, string>();
   private ordCounter = 0;
+  private txDepth = 0;
+  private readonly retireQueue: string[] = [];
   private closed = false;
 
   constructor(opts: StoreOptions) {
@@ -265,8 +267,23 @@ export class SqliteStore implements EmulatorStore {
     this.sql("INSERT OR REPLACE INTO meta (key, value) VALUES ('seeded', ?)").run(seed);
   }
 
+  /**
+   * Runs `fn` in a transaction (a savepoint when nested). Blobs retired inside are only scheduled
+   * for removal once the outermost transaction commits, so a rollback never loses content.
+   */
   transaction<T>(fn: () => T): T {
-    return this.db.transaction(fn)();
+    const outermost = this.txDepth === 0;
+    this.txDepth += 1;
+    try {
+      const result = this.db.transaction(fn)();
+      if (outermost) for (const blob of this.retireQueue.splice(0)) this.scheduleUnlink(blob);
+      return result;
+    } catch (err) {
+      if (outermost) this.retireQueue.length = 0;
+      throw err;
+    } finally {
+      this.txDepth -= 1;
+    }
   }
 
   private nextOrd(): number {
@@ -937,9 +954,13 @@ export class SqliteStore implements EmulatorStore {
     return path.join(this.blobDir, blob);
   }
 
-  /** Schedules a blob's removal after a grace period (downloads in flight keep reading it). */
+  /** Marks a blob no longer referenced; it goes after the transaction commits and a grace period. */
   private retireBlob(blob: string | null): void {
-    if (!blob) return;
+    if (blob) this.retireQueue.push(blob);
+  }
+
+  /** Removes a blob after a grace period, so downloads already streaming it finish. */
+  private scheduleUnlink(blob: string): void {
     const file = this.blobPath(blob);
     const timer = setTimeout(() => {
       this.pendingUnlinks.delete(file);
@@ -1569,6 +1590,7 @@ export class SqliteStore implements EmulatorStore {
           }
         }
       }
+      for (const v of this.sql("SELECT blob FROM versions WHERE unique_id = ? AND hidden = 1").all(r.unique_id) as { blob: string | null }[]) this.retireBlob(v.blob);
       this.sql("DELETE FROM versions WHERE unique_id = ? AND hidden = 1").run(r.unique_id);
       this.sql("UPDATE items SET checked_out_by = NULL, co_dirty = 0, check_in_comment = ?, major = ?, minor = ?, etag = etag + 1, modified = ?, editor_id = ? WHERE unique_id = ?")
         .run(comment, major, minor, isoSeconds(), userId, r.unique_id);

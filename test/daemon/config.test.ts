@@ -110,7 +110,7 @@ void t.test("a bad config file: named problems, good keys applied, daemon still 
   t.ok(tail.lines.some((l) => l.includes("configuration problem") && l.includes("cacheSizeMiB")), "logged with the key");
 });
 
-void t.test("ConfigStore keeps the last good value when a reload finds a bad one", async (t) => {
+void t.test("ConfigStore keeps the last good value when a reload finds a bad one", (t) => {
   const home = tempHome(t);
   const store = new ConfigStore(daemonPaths(home.env));
   store.load();
@@ -133,9 +133,10 @@ void t.test("ConfigStore keeps the last good value when a reload finds a bad one
   })();
   t.equal((err as KonnektError).code, "configInvalid", "never overwrites a file the user must fix");
   t.equal(readFileSync(home.configFile, "utf8"), "{ truncated");
+  t.end();
 });
 
-void t.test("every default satisfies its own schema", async (t) => {
+void t.test("every default satisfies its own schema", (t) => {
   const home = tempHome(t);
   const store = new ConfigStore(daemonPaths(home.env));
   store.load();
@@ -144,4 +145,5 @@ void t.test("every default satisfies its own schema", async (t) => {
     copy.load();
     t.doesNotThrow(() => copy.set(s.key, s.default), s.key);
   }
+  t.end();
 });

@@ -80,7 +80,7 @@ export async function startDaemon(t: Test, home: TempHome, extraEnv: NodeJS.Proc
     stdio: ["ignore", "pipe", "pipe"],
   });
   let stderr = "";
-  child.stderr!.setEncoding("utf8").on("data", (d: string) => (stderr += d));
+  child.stderr.setEncoding("utf8").on("data", (d: string) => (stderr += d));
   const exited = new Promise<Exit>((resolve) => child.once("exit", (code, signal) => resolve({ code, signal })));
   t.teardown(async () => {
     if (child.exitCode === null && child.signalCode === null) {
@@ -88,7 +88,7 @@ export async function startDaemon(t: Test, home: TempHome, extraEnv: NodeJS.Proc
       await exited;
     }
   });
-  const lines = createInterface({ input: child.stdout! });
+  const lines = createInterface({ input: child.stdout });
   const ready = await new Promise<ReadyLine>((resolve, reject) => {
     lines.once("line", (line) => resolve(JSON.parse(line) as ReadyLine));
     void exited.then((e) => reject(new Error(`daemon exited (${e.code ?? e.signal}) before ready: ${stderr}`)));

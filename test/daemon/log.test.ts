@@ -27,7 +27,7 @@ const SECRETS = {
   errToken: "ACCESS-TOKEN-IN-ERROR-5",
 };
 
-void t.test("secrets never reach the log file", async (t) => {
+void t.test("secrets never reach the log file", (t) => {
   const dir = tempDir(t);
   const file = join(dir, "daemon.log");
   const { logger, destination } = createLogger({ file, level: "trace" });
@@ -70,9 +70,10 @@ void t.test("secrets never reach the log file", async (t) => {
   t.match((lines[2]!.err as { stack: string }).stack, "access_token=[Redacted]", "stacks are scrubbed too");
   t.match(lines[3]!.msg, "code=[Redacted]");
   t.equal(lines[4]!.tenant, "contoso", "child logger per tenant");
+  t.end();
 });
 
-void t.test("redaction helpers", async (t) => {
+void t.test("redaction helpers", (t) => {
   t.equal(redactString("Authorization: Bearer abc.def-ghi"), "Authorization: Bearer [Redacted]");
   t.equal(redactString("plain text with a token word"), "plain text with a token word");
   const circular: Record<string, unknown> = { a: 1 };
@@ -80,6 +81,7 @@ void t.test("redaction helpers", async (t) => {
   t.same(redactValue(circular), { a: 1, self: "[Circular]" });
   t.same(redactValue({ buf: Buffer.from("secret") }), { buf: "[6 bytes]" });
   t.same(redactValue(new Map([["password", "x"], ["user", "u"]])), { password: "[Redacted]", user: "u" });
+  t.end();
 });
 
 for (const mode of ["exit", "throw", "abort", "kill"] as const) {
@@ -99,7 +101,7 @@ for (const mode of ["exit", "throw", "abort", "kill"] as const) {
   });
 }
 
-void t.test("size-based rotation keeps a bounded number of files", async (t) => {
+void t.test("size-based rotation keeps a bounded number of files", (t) => {
   const dir = tempDir(t);
   const file = join(dir, "daemon.log");
   const { logger, destination } = createLogger({ file, maxBytes: 4096, keep: 3 });
@@ -114,9 +116,10 @@ void t.test("size-based rotation keeps a bounded number of files", async (t) => 
   t.equal((JSON.parse(older.at(-1)!) as { seq: number }).seq + 1, (JSON.parse(current[0]!) as { seq: number }).seq, ".1 ends where the live file starts");
   t.equal(statSync(file).mode & 0o777, 0o600, "log file is private");
   t.notOk(existsSync(`${file}.4`));
+  t.end();
 });
 
-void t.test("tailLines returns the last lines in order, across read blocks", async (t) => {
+void t.test("tailLines returns the last lines in order, across read blocks", (t) => {
   const dir = tempDir(t);
   const file = join(dir, "daemon.log");
   t.same(tailLines(file, 10), [], "missing file → no lines");
@@ -127,4 +130,5 @@ void t.test("tailLines returns the last lines in order, across read blocks", asy
   const last = tailLines(file, 250).map((l) => (JSON.parse(l) as { seq: number }).seq);
   t.same(last, Array.from({ length: 250 }, (_, i) => 750 + i));
   t.equal(tailLines(file, 5000).length, 1000, "asking for more than there is returns all");
+  t.end();
 });

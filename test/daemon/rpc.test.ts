@@ -32,12 +32,13 @@ async function rawError(tt: { teardown(fn: () => unknown): void }, method: strin
   throw new Error(`${method} unexpectedly succeeded`);
 }
 
-void t.test("ready line names the endpoint, pid and version", async (t) => {
+void t.test("ready line names the endpoint, pid and version", (t) => {
   t.equal(daemon.ready.event, "ready");
   t.equal(daemon.ready.pid, daemon.child.pid);
   t.equal(daemon.ready.endpoint, `${home.runtimeDir}/konnekt/konnekt.sock`);
   t.equal(daemon.ready.version, pkgVersion);
   t.same(daemon.ready.tenants, []);
+  t.end();
 });
 
 void t.test("daemon.version and daemon.status over the socket", async (t) => {

@@ -17,12 +17,13 @@ import { ERROR_CODES, KonnektError } from "../../workers/errors.js";
 
 const doc = loadDocument();
 
-void t.test("rpc-schema/generated/methods.ts is generated from the current document", async (t) => {
+void t.test("rpc-schema/generated/methods.ts is generated from the current document", (t) => {
   t.equal(readFileSync(generatedPath(), "utf8"), generate(doc), "run `node dist/rpc-schema/generate.js` after changing the document");
   t.same(OPENRPC_DOCUMENT, JSON.parse(readFileSync(documentPath(), "utf8")));
+  t.end();
 });
 
-void t.test("document basics", async (t) => {
+void t.test("document basics", (t) => {
   t.match(doc.openrpc, /^1\.3\./);
   const names = doc.methods.map((m) => m.name);
   t.equal(new Set(names).size, names.length, "method names are unique");
@@ -38,9 +39,10 @@ void t.test("document basics", async (t) => {
   for (const n of ["progress", "tenant.needsSignIn", "item.conflict", "upload.failed", "tenant.workerRestarted"]) {
     t.equal(doc.methods.find((m) => m.name === n)?.["x-konnekt-kind"], "notification", `notification ${n}`);
   }
+  t.end();
 });
 
-void t.test("every ErrorCode has one JSON-RPC code, the same in the document and in errors.ts", async (t) => {
+void t.test("every ErrorCode has one JSON-RPC code, the same in the document and in errors.ts", (t) => {
   t.same(Object.keys(doc.components.errors).sort(), [...ERROR_CODES].sort());
   for (const code of ERROR_CODES) {
     t.equal(doc.components.errors[code]!.code, JSONRPC_CODES[code], code);
@@ -49,9 +51,10 @@ void t.test("every ErrorCode has one JSON-RPC code, the same in the document and
   t.equal(new Set(Object.values(JSONRPC_CODES)).size, ERROR_CODES.length, "numbers are distinct");
   const errorCodeEnum = doc.components.schemas.ErrorCode!.enum as string[];
   t.same([...errorCodeEnum].sort(), [...ERROR_CODES].sort(), "ErrorCode schema lists every code");
+  t.end();
 });
 
-void t.test("KonnektError ⇄ JSON-RPC error round trip; internal details never leave", async (t) => {
+void t.test("KonnektError ⇄ JSON-RPC error round trip; internal details never leave", (t) => {
   for (const code of ERROR_CODES.filter((c) => c !== "internal")) {
     const wire = toResponseError(new KonnektError(code, `m-${code}`, { key: "k" })).toJson();
     const back = fromResponseError(wire);
@@ -63,9 +66,10 @@ void t.test("KonnektError ⇄ JSON-RPC error round trip; internal details never 
   t.equal(internal.code, -32603);
   t.notMatch(internal.message, "secret");
   t.same(internal.data, { code: "internal" });
+  t.end();
 });
 
-void t.test("implemented methods have handlers, planned ones do not", async (t) => {
+void t.test("implemented methods have handlers, planned ones do not", (t) => {
   const dir = mkdtempSync(join(tmpdir(), "kh-"));
   t.teardown(() => rmSync(dir, { recursive: true, force: true }));
   const paths = daemonPaths({ HOME: dir, KONNEKT_POLICY_FILE: join(dir, "p.json") });
@@ -83,9 +87,11 @@ void t.test("implemented methods have handlers, planned ones do not", async (t) 
   for (const [name, status] of Object.entries(REQUEST_STATUS) as [RequestName, string][]) {
     t.equal(name in handlers, status === "implemented", `${name} (${status})`);
   }
+  t.end();
 });
 
-void t.test("docs/rpc.md names every method", async (t) => {
+void t.test("docs/rpc.md names every method", (t) => {
   const md = readFileSync(new URL("../../../docs/rpc.md", import.meta.url), "utf8");
   for (const m of doc.methods) t.ok(md.includes(`\`${m.name}\``), m.name);
+  t.end();
 });

@@ -133,15 +133,24 @@ void t.test("close() asks the worker to stop and waits for it; no restart follow
 });
 
 void t.test("Supervisor: one host per tenant, close() stops all", async (t) => {
-  const sup = new Supervisor(logger);
+  const events: [string, unknown][] = [];
+  const sup = new Supervisor(logger, (m, p) => events.push([m, p]));
   t.teardown(() => sup.destroy());
-  const a = new ChildTenantHost({ tenant: "a", modulePath: WORKER, logger });
+  const a = new ChildTenantHost({ tenant: "a", modulePath: WORKER, logger, restartInitialMs: 10 });
   const b = new ChildTenantHost({ tenant: "b", modulePath: WORKER, logger });
   await sup.add(a);
   await sup.add(b);
   const dup = await sup.add(new ChildTenantHost({ tenant: "a", modulePath: WORKER, logger })).catch((e: unknown) => e);
   t.equal((dup as KonnektError).code, "alreadyExists");
   t.same(sup.list().map((h) => h.tenant), ["a", "b"]);
+  // Worker notifications and restarts reach the daemon's event sink.
+  await a.call("notify", { method: "progress", params: { token: 1, kind: "upload", done: 1 } });
+  const restarted = nextRestart(a);
+  process.kill(a.pid!, "SIGKILL");
+  await restarted;
+  t.same(events[0], ["progress", { token: 1, kind: "upload", done: 1 }]);
+  t.equal(events[1]?.[0], "tenant.workerRestarted");
+  t.match(events[1]?.[1], { tenant: "a", signal: "SIGKILL", restarts: 1 });
   const pids = [a.pid!, b.pid!];
   await sup.close();
   t.same(sup.list(), []);

@@ -131,6 +131,9 @@ void t.test("request log records what clients sent, with credentials redacted", 
   t.ok((e?.responseBytes ?? 0) > 0);
   const other = await emu.requests({ tenant: "fabrikam", since });
   t.notOk(other.some((x) => x.headers["x-test-marker"] === "m1"), "tenant filter");
+  await fetchJson(emu, `${contoso.sharePointUrl}/_layouts/15/download.aspx?UniqueId=00000000-0000-0000-0000-000000000000&tempauth=SECRET-TEMPAUTH`);
+  const download = (await emu.requests({ tenant: "contoso", since })).find((x) => x.path.includes("download.aspx"));
+  t.equal(download?.path, "/_layouts/15/download.aspx?UniqueId=00000000-0000-0000-0000-000000000000&tempauth=REDACTED", "tempauth redacted");
   const admins = await emu.requests({ tenant: "authority", since });
   t.ok(admins.some((x) => x.path === "/admin/tokens"), "authority requests are logged too");
 });

@@ -221,7 +221,7 @@ void t.test("auth code + PKCE through the HTML sign-in page", async (t) => {
 });
 
 void t.test("auth code + PKCE with test auto-approve (acquireTokenInteractive, form_post)", async (t) => {
-  const auto = await startEmulator({ seed: "demo", autoApprove: "adele" });
+  const auto = await startEmulator({ seed: "demo", autoApprove: "adele", config: { deviceCodeIntervalSeconds: 1 } });
   t.teardown(() => auto.stop());
   const contoso = auto.tenant("contoso");
   const sp = contoso.sharePointUrl;

@@ -258,6 +258,13 @@ void t.test("drive API on the demo seed", async (t) => {
     t.equal(del.status, 204);
     const gone = await adele.raw<GraphError>("GET", `${base}/items/${up.body.id}`);
     t.equal(gone.status, 404);
+    const campaigns = drives.value.find((d) => d.name === "Campaigns")!;
+    const traveller = await adele.raw<DriveItem>("PUT", `${base}/root:/traveller.txt:/content`, { body: Buffer.from("moving") });
+    const across = await adele.raw<DriveItem>("PATCH", `${base}/items/${traveller.body.id}`, { body: { parentReference: { driveId: campaigns.id } } });
+    t.equal(across.status, 200, "a move to another library of the site");
+    t.equal(across.body.parentReference.driveId, campaigns.id);
+    t.equal((await adele.raw("GET", `/_api/v2.0/drives/${campaigns.id}/root:/traveller.txt:`)).status, 200);
+    t.equal((await adele.raw("GET", `${base}/root:/traveller.txt:`)).status, 404);
     const checkedOut = await adele.get<DriveItem>(`${base}/root:/Checked%20Out%20Draft.docx:`);
     const locked = await adele.raw<GraphError>("PUT", `${base}/items/${checkedOut.id}/content`, { body: Buffer.from("x") });
     t.equal(locked.status, 423, "a file checked out by someone else");
@@ -284,6 +291,16 @@ void t.test("drive API on the demo seed", async (t) => {
     const after = await adele.raw<{ ETag: string; Length: string }>("GET", `/sites/marketing/_api/web/GetFileById('${uid}')?$select=ETag,Length`, { headers: { Accept: "application/json" } });
     t.equal(after.body.ETag, put.body.eTag, "a Graph write moves the REST ETag");
     t.equal(after.body.Length, String(put.body.size));
+  });
+
+  await t.test("throttling answers 429 activityLimitReached with Retry-After", async (t) => {
+    await emu.setFaults("contoso", { throttleRate: 1, retryAfterSeconds: 7 });
+    const throttled = await adele.raw<GraphError>("GET", `${base}/root/children`);
+    await emu.clearFaults("contoso");
+    t.equal(throttled.status, 429);
+    t.equal(throttled.body.error.code, "activityLimitReached");
+    t.equal(throttled.headers.get("retry-after"), "7");
+    t.equal((await adele.raw("GET", `${base}/root/children`)).status, 200, "served again once cleared");
   });
 
   await t.test("malformed input gets Graph-shaped errors", async (t) => {

@@ -73,6 +73,12 @@ void t.test("web, lists, root folders", async (t) => {
   t.equal(byTitle.ServerRelativeUrl, "/sites/marketing/Campaigns");
   t.equal(await status(sp.web.lists.getByTitle("No such list")()), 404);
 
+  const infos = await sp.web.getFolderByServerRelativePath(`${DOCS}/2026`).getParentInfos();
+  t.equal(infos.ParentList.RootFolderServerRelativeUrl, DOCS, "nested $expand through ListItemAllFields/ParentList/RootFolder");
+  t.equal(infos.ParentWeb.Url, `${origin}/sites/marketing`);
+  t.equal((await sp.web.getList(DOCS).select("Title")()).Title, "Documents");
+  t.equal((await sp.web.getFileByUrl(`${origin}${DOCS}/Plan.txt`).select("Name")()).Name, "Plan.txt");
+
   const me = await sp.web.currentUser();
   t.equal(me.UserPrincipalName, "adele@contoso.onmicrosoft.com");
   t.equal(me.Title, "Adele Vance");

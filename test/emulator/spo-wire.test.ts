@@ -2,6 +2,9 @@
 // dialects, Int64-as-string, error bodies, 200-not-206 on $value, the Exists quirk, quoting and
 // percent-encoding inside path literals, IF-Match forms, nextLink shape, malformed input.
 import t from "tap";
+import { ConfidentialClientApplication } from "@azure/msal-node";
+import { randomUUID } from "node:crypto";
+import { selfSignedCertificate } from "../helpers/certs.js";
 import { startEmulator, type TestEmulator } from "../helpers/emulator.js";
 import { pathLiteral, spError, wire, type WireResponse } from "./spo-client.js";
 
@@ -65,6 +68,8 @@ void t.test("dialects: minimal (default), nometadata, verbose", async (t) => {
   t.match(d.Author, { __deferred: { uri: /\/Author$/ } }, "deferred navigation in verbose");
   const coll = await wire(emu, api("web/lists?$select=Title"), token, { headers: { Accept: "application/json;odata=verbose" } });
   t.ok(Array.isArray((coll.json as { d: { results: unknown[] } }).d.results), "verbose collections in d.results");
+  const v4 = await wire(emu, fileUrl(`${DOCS}/Plan.txt`), token, { headers: { Accept: "application/json;odata=nometadata", "odata-version": "4.0" } });
+  t.equal(v4.status, 406, "v3 nometadata with odata-version 4.0");
   const err = await wire(emu, fileUrl(`${DOCS}/missing.txt`), token, { headers: { Accept: "application/json;odata=verbose" } });
   t.match(err.json, { error: { code: /^-2130575338, /, message: { lang: "en-US" } } }, "verbose errors under `error`");
 });
@@ -231,7 +236,7 @@ void t.test("GetChanges on the wire: bad tokens, time-based -1 tokens", async (t
   t.equal(since.status, 200);
   const rows = (since.json as { value: { ServerRelativeUrl: string; ChangeType: number; ChangeToken: { StringValue: string } }[] }).value;
   t.ok(rows.some((c) => c.ServerRelativeUrl === `${WEB}/Campaigns/timed.txt` && c.ChangeType === 1), "changes since the token's time");
-  t.match(rows[0]?.ChangeToken.StringValue, new RegExp(`^1;3;${id};\d{18};\d+$`));
+  t.match(rows[0]?.ChangeToken.StringValue, new RegExp(`^1;3;${id};\\d{18};\\d+$`));
   const later = await changes({ query: { Add: true, Item: true, ChangeTokenStart: { StringValue: `1;3;${id};${ticks(Date.parse(created) + 86_400_000)};-1` } } });
   t.same((later.json as { value: unknown[] }).value, [], "nothing after a future time");
 });
@@ -272,4 +277,31 @@ void t.test("malformed and unknown input gets SharePoint-shaped errors", async (
   t.ok(spError(badMethod.json));
   const ok = await wire(emu, api("web?$select=Title"), token);
   t.equal(ok.status, 200, "still serving after bad input");
+});
+
+void t.test("app-only certificate principal reaches every site", async (t) => {
+  const contoso = emu.tenant("contoso");
+  const { certPem, keyPem, thumbprintSha256 } = await selfSignedCertificate();
+  const clientId = randomUUID();
+  await emu.adminPost("/apps", { tenant: "contoso", clientId, certificatePem: certPem });
+  const app = new ConfidentialClientApplication({
+    auth: { clientId, authority: `${emu.authority}/${contoso.tenantId}`, knownAuthorities: [new URL(emu.authority).host], clientCertificate: { thumbprintSha256, privateKey: keyPem } },
+  });
+  const result = await app.acquireTokenByClientCredential({ scopes: [`${origin}/.default`] });
+  const appToken = result?.accessToken ?? "";
+  for (const site of ["/sites/finance", "/sites/marketing", "/teams/engineering"]) {
+    const r = await wire(emu, `${origin}${site}/_api/web?$select=ServerRelativeUrl`, appToken);
+    t.equal(r.status, 200, site);
+  }
+  const me = await wire(emu, `${origin}/sites/finance/_api/web/currentuser`, appToken);
+  t.same(me.json, { "odata.null": true }, "no current user for an app");
+  const up = await wire(emu, `${origin}/sites/finance/_api/web/getFolderByServerRelativePath(decodedUrl='${pathLiteral("/sites/finance/Shared Documents")}')/files/AddUsingPath(decodedurl='by app.txt',Overwrite=true)?$select=Name,Author/Title&$expand=Author`, appToken, { method: "POST", body: "app" });
+  t.equal(up.status, 200);
+  t.match(up.json, { Name: "by app.txt", Author: { Title: "SharePoint App" } });
+  const q = await wire(emu, `${origin}/_api/search/query?querytext='contentclass:STS_List_DocumentLibrary'&rowlimit=500`, appToken);
+  const paths = (q.json as { PrimaryQueryResult: { RelevantResults: { Table: { Rows: { Cells: { Key: string; Value: string }[] }[] } } } }).PrimaryQueryResult.RelevantResults.Table.Rows.map(
+    (r) => r.Cells.find((c) => c.Key === "Path")?.Value ?? "",
+  );
+  t.ok(paths.some((p) => p.includes("/personal/")), "an app sees OneDrive libraries too");
+  t.ok(paths.some((p) => p.includes("/sites/finance/")));
 });

@@ -180,4 +180,19 @@ void t.test("large seed: recycle and copy of a generated folder", async (t) => {
   t.same(await read(s.content(copied[0]!.uniqueId)), await read(s.content(orig[0]!.uniqueId)));
   const ids = new Set(s.listItems(small.id, { limit: 100 }).map((i: ItemRecord) => i.id));
   t.equal(ids.size, 12, "every item has its own list item id");
+
+  // Moving a generated folder to another library re-homes its generated children too.
+  const other = s.createList(site.id, "Other", "Other");
+  const child = s.children(gen.uniqueId, { limit: 1 }).items[0]!;
+  const moved = s.move(gen.uniqueId, { parentId: other.rootFolderId }, { userId: adele });
+  t.equal(moved.listId, other.id);
+  t.equal(s.itemCount(small.id), 6);
+  t.equal(s.itemCount(other.id), 6);
+  const after = s.itemByUniqueId(child.uniqueId)!;
+  t.equal(after.listId, other.id, "same UniqueId, new library");
+  t.equal(after.serverRelativeUrl, "/sites/archive/Other/Gen/g-01.bin");
+  t.same(s.itemByListItemId(other.id, after.id), after);
+  t.equal(s.listItems(other.id, { limit: 100 }).length, 6);
+  t.ok(s.changesSince(other.id, 0, 100).some((c) => c.uniqueId === child.uniqueId && c.changeType === ChangeType.MoveInto));
+  t.ok(s.changesSince(small.id, 0, 100).some((c) => c.uniqueId === child.uniqueId && c.changeType === ChangeType.MoveAway));
 });

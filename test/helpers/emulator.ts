@@ -81,14 +81,18 @@ export interface TestEmulator {
   clearFaults(tenant?: string): Promise<void>;
   /** HTTPS fetch that trusts this emulator's CA (independent of the global dispatcher). */
   fetch(url: string, init?: Parameters<typeof undiciFetch>[1]): ReturnType<typeof undiciFetch>;
-  /** SIGTERM, wait for exit (SIGKILL after 10 s), remove the temp data dir. Idempotent. */
+  /** SIGTERM, wait for exit (SIGKILL after 10 s); the emulator removes its temp data dir. Idempotent. */
   stop(): Promise<void>;
 }
 
 const CLI = fileURLToPath(new URL("../../daemon/cli.js", import.meta.url));
-const live = new Set<ChildProcess>();
+const live = new Map<ChildProcess, () => void>();
 process.once("exit", () => {
-  for (const child of live) child.kill("SIGKILL");
+  // The emulator removes its own temp data dir on SIGTERM; it also stops when our stdin pipe closes.
+  for (const [child, removeDirs] of live) {
+    child.kill("SIGTERM");
+    removeDirs();
+  }
 });
 
 const trusted = new Set<string>();
@@ -114,10 +118,11 @@ function envForChild(extra: NodeJS.ProcessEnv = {}): NodeJS.ProcessEnv {
 }
 
 export async function startEmulator(opts: StartOptions = {}): Promise<TestEmulator> {
-  const ownDir = opts.dataDir === undefined;
-  const dataDir = opts.dataDir ?? mkdtempSync(join(tmpdir(), "konnekt-test-emu-"));
   const home = mkdtempSync(join(tmpdir(), "konnekt-test-emu-home-"));
-  const args = [CLI, "emulator", "--data", dataDir, "--seed", opts.seed ?? "demo"];
+  // Without a data dir the emulator makes a temp one and removes it when it stops, even when this
+  // process dies first (it stops when its stdin pipe closes).
+  const args = [CLI, "emulator", "--seed", opts.seed ?? "demo"];
+  if (opts.dataDir !== undefined) args.push("--data", opts.dataDir);
   if (opts.config) args.push("--config", JSON.stringify(opts.config));
   if (opts.faults) args.push("--faults", JSON.stringify(opts.faults));
   if (opts.autoApprove) args.push("--test-auto-approve", opts.autoApprove);
@@ -125,10 +130,12 @@ export async function startEmulator(opts: StartOptions = {}): Promise<TestEmulat
   if (opts.args) args.push(...opts.args);
 
   const child = spawn(process.execPath, args, {
-    env: envForChild({ HOME: home, XDG_CONFIG_HOME: join(home, ".config"), XDG_DATA_HOME: join(home, ".local/share"), XDG_CACHE_HOME: join(home, ".cache"), XDG_RUNTIME_DIR: home }),
-    stdio: ["ignore", "pipe", "pipe"],
+    env: envForChild({ KONNEKT_EMULATOR_STOP_ON_STDIN_CLOSE: "1", HOME: home, XDG_CONFIG_HOME: join(home, ".config"), XDG_DATA_HOME: join(home, ".local/share"), XDG_CACHE_HOME: join(home, ".cache"), XDG_RUNTIME_DIR: home }),
+    stdio: ["pipe", "pipe", "pipe"],
   });
-  live.add(child);
+  child.stdin?.on("error", () => undefined);
+  const removeDirs = (): void => rmSync(home, { recursive: true, force: true });
+  live.set(child, removeDirs);
   let stderr = "";
   child.stderr?.setEncoding("utf8");
   child.stderr?.on("data", (d: string) => {
@@ -142,10 +149,6 @@ export async function startEmulator(opts: StartOptions = {}): Promise<TestEmulat
     });
   });
 
-  const removeDirs = (): void => {
-    rmSync(home, { recursive: true, force: true });
-    if (ownDir) rmSync(dataDir, { recursive: true, force: true });
-  };
 
   let ready: ReadyLine;
   try {

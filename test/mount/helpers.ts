@@ -37,6 +37,7 @@ export interface Served {
 
 export interface ServeOptions {
   readOnly?: boolean;
+  longCache?: boolean;
   backing?: Record<string, string>;
   /** Reuse a directory (e.g. to mount again over a stale mount). */
   dir?: string;
@@ -63,6 +64,7 @@ export async function serve(t: Teardown, opts: ServeOptions = {}): Promise<Serve
   await fsp.mkdir(home, { recursive: true });
   const args = [opts.script ?? FIXTURE, "--mountpoint", mnt];
   if (opts.readOnly) args.push("--read-only");
+  if (opts.longCache) args.push("--long-cache");
   for (const [name, path] of Object.entries(opts.backing ?? {})) args.push("--backing", `${name}=${path}`);
   const child = spawn(process.execPath, args, {
     stdio: ["pipe", "pipe", "pipe"],

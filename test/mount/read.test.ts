@@ -3,7 +3,7 @@ import { createHash, randomBytes } from "node:crypto";
 import { promises as fsp } from "node:fs";
 import { join } from "node:path";
 import t from "tap";
-import { bigPattern, run, serve, tempDir } from "./helpers.js";
+import { bigPattern, errCode, run, serve, tempDir, until } from "./helpers.js";
 
 const sha = (b: Buffer | string): string => createHash("sha256").update(b).digest("hex");
 
@@ -111,4 +111,21 @@ void t.test("statfs and user.konnekt.* extended attributes", async (t) => {
   }
   t.equal(py.code, 0, py.stderr);
   t.equal(py.stdout, "file\n['user.konnekt.key', 'user.konnekt.kind']\n");
+});
+
+void t.test("remote changes reach the kernel through invalidation", async (t) => {
+  const s = await serve(t, { longCache: true });
+  const hello = join(s.mnt, "hello.txt");
+  const readme = join(s.mnt, "docs", "readme.md");
+  t.equal((await fsp.stat(hello)).size, 12);
+  t.ok((await fsp.stat(readme)).isFile());
+  // Twice more: answered from the kernel's hour-long caches.
+  t.equal((await fsp.stat(hello)).size, 12);
+  const from = s.events.length;
+  s.child.kill("SIGUSR1");
+  await s.waitFor("remoteChanged", from);
+  const expected = "hello from the server, longer now\n";
+  t.ok(await until(async () => (await fsp.stat(hello)).size === expected.length), "new size seen");
+  t.equal(await fsp.readFile(hello, "utf8"), expected);
+  t.ok(await until(async () => (await fsp.stat(readme).then(() => "there", (e: unknown) => errCode(e))) === "ENOENT"), "deleted name dropped");
 });

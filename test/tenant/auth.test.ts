@@ -105,7 +105,8 @@ void t.test("interactive sign-in (auth code + PKCE through the loopback redirect
     if (!action) throw new Error(`no sign-in form (${res.status})`);
     const fields = new URLSearchParams();
     for (const m of html.matchAll(/<input type="hidden" name="([^"]+)" value="([^"]*)"/gi)) fields.append(m[1]!, m[2]!.replace(/&amp;/g, "&"));
-    await fetch(action, { method: "POST", body: fields }).then((r) => r.text());
+    // MSAL listens on 127.0.0.1; "localhost" may resolve to ::1 first.
+    await fetch(action.replace("//localhost:", "//127.0.0.1:"), { method: "POST", body: fields }).then((r) => r.text());
   };
   const status = await engine.auth.signInInteractive(sp, openBrowser);
   t.match(status, { state: "signed-in", username: "adele@contoso.onmicrosoft.com" });

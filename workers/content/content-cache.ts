@@ -83,6 +83,8 @@ interface ItemState {
   refs: number;
   /** Replaced by a newer ETag or invalidated: its bytes are no longer served nor persisted. */
   stale: boolean;
+  /** Chunk index → the fetch bringing it in, shared by every reader of this item at this ETag. */
+  inflight: Map<number, Promise<void>>;
 }
 
 const SAFE_ID = /^[0-9A-Za-z_-]{1,80}$/;
@@ -200,7 +202,7 @@ export class ContentCache {
           continue;
         }
         if (!item) {
-          item = { uniqueId: row.unique_id, etag: row.etag, size: row.size, segs: new Map(), refs: 0, stale: false };
+          item = { uniqueId: row.unique_id, etag: row.etag, size: row.size, segs: new Map(), refs: 0, stale: false, inflight: new Map() };
           this.items.set(row.unique_id, item);
         }
         const allocated = ranges.allocated(BLOCK_BYTES);
@@ -238,7 +240,7 @@ export class ContentCache {
       item = undefined;
     }
     if (!item) {
-      item = { uniqueId, etag, size, segs: new Map(), refs: 0, stale: false };
+      item = { uniqueId, etag, size, segs: new Map(), refs: 0, stale: false, inflight: new Map() };
       this.items.set(uniqueId, item);
     }
     item.size = size;
@@ -520,6 +522,11 @@ export class CacheEntry {
 
   get size(): number {
     return this.item.size;
+  }
+
+  /** Fetches in flight for this item, by chunk index: readers of one file share them. */
+  get inflight(): Map<number, Promise<void>> {
+    return this.item.inflight;
   }
 
   /** False once a newer ETag or an invalidation replaced these bytes. */

@@ -4,8 +4,9 @@
  * - Missing bytes are fetched in CHUNK_BYTES-aligned chunks with HTTP Range against the item's
  *   pre-authenticated download URL (spo-protocol.md A.10 / C: ranges work there, not on `$value`),
  *   contiguous missing chunks in one request of at most MAX_REQUEST_BYTES.
- * - Concurrent reads of one chunk share one fetch (`inflight`); a caller's abort stops its wait,
- *   not the shared fetch. Closing the reader cancels what is still running.
+ * - Concurrent reads of one chunk share one fetch (`CacheEntry.inflight`, shared by all readers of
+ *   the item at that ETag); a caller's abort stops its wait, not the shared fetch. Closing a reader
+ *   cancels the fetches it started; other readers waiting on them start their own.
  * - Sequential access (a read starting where the previous one ended, within SEQUENTIAL_SLACK) opens
  *   a read-ahead window that doubles on every sequential read up to READAHEAD_MAX_BYTES; a random
  *   read closes it. The first read of a file never reads ahead, so a peek at a header costs one chunk.
@@ -67,7 +68,6 @@ export interface ReaderStats {
 }
 
 export class ItemReader {
-  private readonly inflight = new Map<number, Promise<void>>();
   private readonly stop = new AbortController();
   private readonly running = new Set<Promise<void>>();
   private info: DownloadInfo;
@@ -185,10 +185,19 @@ export class ItemReader {
 
   /** Makes [start, end) present in the cache, sharing fetches already running. */
   private async ensure(start: number, end: number, signal: AbortSignal): Promise<void> {
-    if (this.entry.has(start, end)) return;
-    const waits = this.startFetches(start, end);
-    if (waits.length === 0) return;
-    await abortable(Promise.all(waits), signal);
+    for (let round = 0; ; round++) {
+      if (this.entry.has(start, end)) return;
+      const waits = this.startFetches(start, end);
+      if (waits.length === 0) return;
+      try {
+        await abortable(Promise.all(waits), signal);
+        return;
+      } catch (err) {
+        // A fetch another reader started was cancelled because that reader closed: not our
+        // failure, start our own.
+        if (signal.aborted || this.closed || toKonnektError(err).code !== "cancelled" || round >= 3) throw err;
+      }
+    }
   }
 
   /**
@@ -214,7 +223,7 @@ export class ItemReader {
       if (maxRuns !== undefined && started.length >= maxRuns) return started;
       const cs = c * CHUNK_BYTES;
       const ce = Math.min(this.size, cs + CHUNK_BYTES);
-      const running = this.inflight.get(c);
+      const running = this.entry.inflight.get(c);
       if (running) {
         flush(c);
         waits.push(running);
@@ -240,11 +249,11 @@ export class ItemReader {
     this.running.add(p);
     const tracked = p.finally(() => {
       this.running.delete(p);
-      for (let c = c0; c < c1; c++) if (this.inflight.get(c) === tracked) this.inflight.delete(c);
+      for (let c = c0; c < c1; c++) if (this.entry.inflight.get(c) === tracked) this.entry.inflight.delete(c);
     });
     // Read-ahead failures are not anybody's error until a read needs those bytes (it refetches).
     tracked.catch(() => undefined);
-    for (let c = c0; c < c1; c++) this.inflight.set(c, tracked);
+    for (let c = c0; c < c1; c++) this.entry.inflight.set(c, tracked);
     return tracked;
   }
 

@@ -10,8 +10,10 @@
  *
  * Both have `close()` (let queued work finish) and `destroy()` (cancel it); both are idempotent.
  */
+import { setMaxListeners } from "node:events";
 import { Piscina } from "piscina";
 import { cancelledError } from "./retry.js";
+import { linkSignals } from "./signals.js";
 import { closeAgents, runRangeFetch, type RangeFetchResult, type RangeFetchTask } from "./range-fetch.js";
 
 export interface RangeFetcher {
@@ -28,10 +30,14 @@ export class InlineRangeFetcher implements RangeFetcher {
   private readonly stop = new AbortController();
   private closed = false;
 
+  constructor() {
+    setMaxListeners(0, this.stop.signal);
+  }
+
   fetch(task: RangeFetchTask, signal: AbortSignal): Promise<RangeFetchResult> {
     if (this.closed) return Promise.reject(cancelledError());
-    const both = AbortSignal.any([signal, this.stop.signal]);
-    const p = runRangeFetch(task, () => both.aborted, both);
+    const both = linkSignals(signal, this.stop.signal);
+    const p = runRangeFetch(task, () => both.signal.aborted, both.signal).finally(() => both.dispose());
     this.active.add(p);
     void p.finally(() => this.active.delete(p)).catch(() => undefined);
     return p;

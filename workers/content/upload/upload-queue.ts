@@ -21,11 +21,12 @@
  * Concurrency: main thread; `active` holds the ids being uploaded; entries of one target go one at
  * a time in commit order (journal.hasOlderForTarget).
  */
-import { EventEmitter } from "node:events";
+import { EventEmitter, setMaxListeners } from "node:events";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import { KonnektError, toKonnektError } from "../../errors.js";
 import { DEFAULT_RETRY_POLICY, shouldRetry, type RetryPolicy } from "../retry.js";
+import { linkSignals } from "../signals.js";
 import type { UploadAddress, UploadedItem, UploadOptions, UploadTarget } from "../types.js";
 import type { JournalEntry, UploadJournal } from "./journal.js";
 import { conflictCopyName, isLocalOnlyName } from "./names.js";
@@ -98,6 +99,7 @@ export class UploadQueue extends EventEmitter<UploadQueueEvents> {
     this.lockRetryLimit = opts.lockRetryLimit ?? 10;
     this.retry = opts.retry ?? { ...DEFAULT_RETRY_POLICY, maxAttempts: Number.MAX_SAFE_INTEGER, maxDelayMs: MAX_BACKOFF_MS };
     this.now = opts.now ?? (() => new Date());
+    setMaxListeners(0, this.stop.signal);
   }
 
   /** Starts uploading what the journal holds (also what a previous run left) and what gets committed. */
@@ -212,10 +214,11 @@ export class UploadQueue extends EventEmitter<UploadQueueEvents> {
   private launch(entry: JournalEntry): void {
     const ac = new AbortController();
     this.active.set(entry.id, ac);
-    const signal = AbortSignal.any([ac.signal, this.stop.signal]);
-    void this.runEntry(entry, signal)
+    const linked = linkSignals(ac.signal, this.stop.signal);
+    void this.runEntry(entry, linked.signal)
       .catch(() => undefined)
       .finally(() => {
+        linked.dispose();
         this.active.delete(entry.id);
         this.pump();
       });

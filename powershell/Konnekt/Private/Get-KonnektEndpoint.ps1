@@ -1,0 +1,28 @@
+function Get-KonnektEndpoint {
+    <#
+    .SYNOPSIS
+    The pipe name of the daemon's control endpoint, by the one rule of docs/rpc.md section 1.
+    .DESCRIPTION
+    1. KONNEKT_ENDPOINT, verbatim (an absolute socket path; .NET uses a rooted pipe name as the
+       socket path as it is).
+    2. Linux/macOS: $XDG_RUNTIME_DIR/konnekt/konnekt.sock when XDG_RUNTIME_DIR is absolute.
+    3. Otherwise the pipe name konnekt-<uid>: .NET maps it to $TMPDIR/CoreFxPipe_konnekt-<uid>,
+       exactly where the daemon listens. On Windows: konnekt-<user name> (\\.\pipe\konnekt-<user>).
+    #>
+    [CmdletBinding()]
+    [OutputType([string])]
+    param()
+    $windows = Test-KonnektWindow
+    if ($env:KONNEKT_ENDPOINT) {
+        $endpoint = $env:KONNEKT_ENDPOINT
+        # NamedPipeClientStream wants the bare name on Windows, not the \\.\pipe\ form.
+        if ($windows -and $endpoint -match '^\\\\\.\\pipe\\(.+)$') { $endpoint = $Matches[1] }
+        return $endpoint
+    }
+    if ($windows) { return "konnekt-$([System.Environment]::UserName)" }
+    $runtime = $env:XDG_RUNTIME_DIR
+    if ($runtime -and $runtime.StartsWith('/')) {
+        return ($runtime.TrimEnd('/') + '/konnekt/konnekt.sock')
+    }
+    return "konnekt-$(Get-KonnektUserId)"
+}

@@ -57,9 +57,15 @@ function readOwner(file: string): LockOwner | undefined {
 function isAlive(pid: number): boolean {
   try {
     process.kill(pid, 0);
-    return true;
   } catch (err) {
     return (err as NodeJS.ErrnoException).code === "EPERM";
+  }
+  // A killed daemon whose parent has not reaped it yet is a zombie: it holds nothing any more.
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
+    return stat.charAt(stat.lastIndexOf(")") + 2) !== "Z";
+  } catch {
+    return true; // no procfs (macOS): trust kill(0)
   }
 }
 

@@ -170,6 +170,10 @@ export function instrumentResponse(res: ServerResponse, faults: RequestFaults, s
 
   const waitDrainOrClose = (): Promise<void> =>
     new Promise((resolve) => {
+      if (res.destroyed) {
+        resolve();
+        return;
+      }
       const done = (): void => {
         res.off("drain", done);
         res.off("close", done);
@@ -211,15 +215,18 @@ export function instrumentResponse(res: ServerResponse, faults: RequestFaults, s
         off += n;
         sent += n;
         sink.bytes += n;
-        let ok = true;
-        await new Promise<void>((resolve) => {
-          ok = origWrite(part, (err?: Error | null) => {
-            if (err) dead = true;
-            resolve();
+        if (resetting) {
+          // Let the bytes before the cut reach the socket, then cut.
+          await new Promise<void>((resolve) => {
+            if (res.destroyed) resolve();
+            res.once("close", () => resolve());
+            origWrite(part, () => resolve());
           });
-          if (!resetting && ok) resolve();
-        });
-        if (!ok && !resetting && !dead) await waitDrainOrClose();
+        } else {
+          // Listen for 'drain' in the same tick as the write: it may come before any callback.
+          const ok = origWrite(part);
+          if (!ok && !dead) await waitDrainOrClose();
+        }
       }
       if (resetting) {
         await cut();

@@ -11,6 +11,8 @@ $script:KonnektMaxHeaderBytes = 8192
 $script:KonnektMaxMessageBytes = 4 * 1024 * 1024
 # Request ids are unique per session; one connection per request keeps the client stateless.
 $script:KonnektRequestId = 0
+# The numeric uid, read once (Get-KonnektUserId).
+$script:KonnektUid = $null
 
 foreach ($folder in @('Private', 'Public')) {
     $dir = Join-Path -Path $PSScriptRoot -ChildPath $folder

@@ -1,7 +1,9 @@
 // The supervisor with a real child process per tenant (a fixture worker): calls over the IPC
 // channel, restart after a crash (kill -9 and a clean-but-unexpected exit), calls made during a
 // restart, error codes crossing the channel, graceful close.
+import { spawn } from "node:child_process";
 import { existsSync, mkdtempSync, rmSync } from "node:fs";
+import { createInterface } from "node:readline";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -12,6 +14,7 @@ import { KonnektError } from "../../workers/errors.js";
 import { isAlive, until } from "./helpers.js";
 
 const WORKER = fileURLToPath(new URL("./fixture/echo-worker.js", import.meta.url));
+const MINI_SUPERVISOR = fileURLToPath(new URL("./fixture/mini-supervisor.js", import.meta.url));
 const dir = mkdtempSync(join(tmpdir(), "ks-"));
 t.teardown(() => rmSync(dir, { recursive: true, force: true }));
 const { logger } = createLogger({ file: join(dir, "daemon.log"), level: "debug" });
@@ -156,4 +159,22 @@ void t.test("Supervisor: one host per tenant, close() stops all", async (t) => {
   t.same(sup.list(), []);
   for (const p of pids) await until(() => !isAlive(p), `worker ${p} gone`);
   t.ok(existsSync(join(dir, "daemon.log")));
+});
+
+void t.test("a worker does not outlive its supervisor (kill -9 of the daemon)", async (t) => {
+  const sup = spawn(process.execPath, [MINI_SUPERVISOR, join(dir, "mini.log")], { stdio: ["ignore", "pipe", "inherit"], env: { PATH: process.env.PATH } });
+  const exited = new Promise<void>((resolve) => sup.once("exit", () => resolve()));
+  t.teardown(() => {
+    sup.kill("SIGKILL");
+  });
+  const line = await new Promise<string>((resolve) => createInterface({ input: sup.stdout }).once("line", resolve));
+  const { workerPid } = JSON.parse(line) as { workerPid: number };
+  t.ok(isAlive(workerPid));
+  t.teardown(() => {
+    if (isAlive(workerPid)) process.kill(workerPid, "SIGKILL");
+  });
+  sup.kill("SIGKILL");
+  await exited;
+  await until(() => !isAlive(workerPid), "the orphaned worker to exit");
+  t.notOk(isAlive(workerPid));
 });

@@ -85,6 +85,35 @@ void t.test("bandwidth cap slows the body down (lower bound only)", async (t) =>
   t.ok(elapsed >= 0.8 * (length / bps) * 1000, `took ${elapsed} ms for ${length} bytes at ${bps} B/s`);
 });
 
+// The demo seed's 5.5 MiB synthetic file: a streamed body, many writes.
+const VIDEO = "/sites/marketing/_api/web/GetFileByServerRelativePath(decodedUrl='%2Fsites%2Fmarketing%2FShared%20Documents%2FLaunch%20Video.mp4')/$value";
+
+void t.test("bandwidth cap and reset on a streamed multi-MiB body", async (t) => {
+  const plain = await emu.fetch(`${sp}${VIDEO}`, { headers: { Authorization: `Bearer ${token}` } });
+  t.equal(plain.status, 200);
+  const whole = Buffer.from(await plain.arrayBuffer());
+  t.ok(whole.length > 4 * 1024 * 1024, `a large body (${whole.length} bytes)`);
+
+  const bps = 4 * 1024 * 1024;
+  await emu.setFaults("contoso", { bytesPerSecond: bps });
+  const started = Date.now();
+  const capped = await emu.fetch(`${sp}${VIDEO}`, { headers: { Authorization: `Bearer ${token}` } });
+  const body = Buffer.from(await capped.arrayBuffer());
+  const elapsed = Date.now() - started;
+  t.ok(body.equals(whole), "same bytes");
+  t.ok(elapsed >= 0.8 * (whole.length / bps) * 1000, `took ${elapsed} ms at ${bps} B/s`);
+
+  const since = await emu.lastRequest();
+  await emu.setFaults("contoso", { resetNext: 1, resetAfterBytes: 1_000_000 });
+  const cut = await emu.fetch(`${sp}${VIDEO}`, { headers: { Authorization: `Bearer ${token}` } });
+  t.equal(cut.status, 200, "headers arrived");
+  await t.rejects(cut.arrayBuffer(), "the body is cut");
+  const entry = (await emu.requests({ tenant: "contoso", since })).find((e) => e.fault === "reset");
+  t.equal(entry?.responseBytes, 1_000_000, "cut after resetAfterBytes");
+  const again = await emu.fetch(`${sp}${VIDEO}`, { headers: { Authorization: `Bearer ${token}` } });
+  t.ok(Buffer.from(await again.arrayBuffer()).equals(whole), "the next download is whole");
+});
+
 void t.test("resetNext cuts exactly the next response mid-body", async (t) => {
   await emu.setFaults("contoso", { resetNext: 1 });
   const res = await emu.fetch(`${sp}/_api/web`, { headers: { Accept: "application/json", Authorization: `Bearer ${token}` } });

@@ -1,7 +1,7 @@
 // Emulator process lifecycle: restart on the same data dir, SIGTERM, --port, --faults, bad flags.
 import t from "tap";
 import { spawn } from "node:child_process";
-import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -87,4 +87,45 @@ void t.test("--faults naming an unknown tenant is refused", async (t) => {
   const r = await runCli(["--faults", '{"nowhere":{"latencyMs":1}}']);
   t.equal(r.code, 2);
   t.match(r.stderr, /unknown tenant 'nowhere'/);
+});
+
+void t.test("an emulator whose test process dies stops and removes its temp data dir", async (t) => {
+  const helper = new URL("../helpers/emulator.js", import.meta.url).href;
+  const script = `import(${JSON.stringify(helper)}).then(async (m) => {
+    const e = await m.startEmulator({ seed: "empty" });
+    process.stdout.write(JSON.stringify({ pid: e.process.pid, dataDir: e.dataDir }) + "\\n");
+    setInterval(() => undefined, 1000);
+  });`;
+  const env = { ...process.env };
+  delete env.NODE_OPTIONS;
+  const harness = spawn(process.execPath, ["--input-type=module", "-e", script], { env, stdio: ["ignore", "pipe", "pipe"] });
+  t.teardown(() => {
+    harness.kill("SIGKILL");
+  });
+  let errText = "";
+  harness.stderr.on("data", (d: Buffer) => (errText += d.toString()));
+  const info = await new Promise<{ pid: number; dataDir: string }>((resolve, reject) => {
+    let out = "";
+    harness.stdout.on("data", (d: Buffer) => {
+      out += d.toString();
+      const nl = out.indexOf("\n");
+      if (nl >= 0) resolve(JSON.parse(out.slice(0, nl)) as { pid: number; dataDir: string });
+    });
+    harness.on("exit", () => reject(new Error(`harness exited: ${errText}`)));
+  });
+  t.ok(existsSync(info.dataDir), "temp data dir exists while running");
+  harness.kill("SIGKILL");
+
+  const alive = (): boolean => {
+    try {
+      process.kill(info.pid, 0);
+      return true;
+    } catch {
+      return false;
+    }
+  };
+  const deadline = Date.now() + 30_000;
+  while ((alive() || existsSync(info.dataDir)) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
+  t.notOk(alive(), "emulator process gone");
+  t.notOk(existsSync(info.dataDir), "temp data dir removed");
 });

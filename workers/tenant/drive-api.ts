@@ -112,3 +112,47 @@ export class DriveApi {
     throw new KonnektError("serviceError", "The change feed ended without a delta link.");
   }
 }
+
+export type ConflictBehavior = "fail" | "replace" | "rename";
+
+/** Writes that are not content uploads (those go through the upload queue). */
+export class DriveWrites {
+  constructor(private readonly http: TenantHttp) {}
+
+  async createFolder(webUrl: string, driveId: string, parentItemId: string, name: string, conflict: ConflictBehavior, signal?: AbortSignal): Promise<DriveItemJson> {
+    const res = await this.http.fetch(`${webUrl}/_api/v2.0/drives/${driveId}/items/${parentItemId}/children`, {
+      method: "POST",
+      headers: { "Content-Type": "application/json", Accept: "application/json" },
+      body: JSON.stringify({ name, folder: {}, "@microsoft.graph.conflictBehavior": conflict }),
+      signal,
+      context: `Creating folder ${name}`,
+    });
+    return (await res.json()) as DriveItemJson;
+  }
+
+  /** Moves to the recycle bin (what deleting in the browser does). */
+  async delete(webUrl: string, driveId: string, itemId: string, signal?: AbortSignal, ifMatch?: string): Promise<void> {
+    const res = await this.http.fetch(`${webUrl}/_api/v2.0/drives/${driveId}/items/${itemId}`, {
+      method: "DELETE",
+      headers: ifMatch ? { "If-Match": ifMatch } : {},
+      signal,
+      accept: [404],
+      context: "Deleting an item",
+    });
+    await res.body?.cancel();
+  }
+
+  async move(webUrl: string, driveId: string, itemId: string, to: { parentItemId?: string; name?: string }, signal?: AbortSignal): Promise<DriveItemJson> {
+    const body: Record<string, unknown> = {};
+    if (to.name !== undefined) body.name = to.name;
+    if (to.parentItemId !== undefined) body.parentReference = { id: to.parentItemId };
+    const res = await this.http.fetch(`${webUrl}/_api/v2.0/drives/${driveId}/items/${itemId}`, {
+      method: "PATCH",
+      headers: { "Content-Type": "application/json", Accept: "application/json" },
+      body: JSON.stringify(body),
+      signal,
+      context: "Renaming an item",
+    });
+    return (await res.json()) as DriveItemJson;
+  }
+}

@@ -42,6 +42,9 @@ export const DEFAULT_LISTING_TTL_MS = 30_000;
 export interface ChangeEvent {
   path: string;
   uniqueId: string;
+  /** The folder holding the name that changed, and the name (for the kernel's name cache). */
+  parentId: string | null;
+  name: string;
   /** The content changed (etag moved on a file): cached bytes are stale. */
   contentChanged: boolean;
 }
@@ -154,6 +157,36 @@ export class TenantSession extends EventEmitter {
     return `/${lib.siteName}/${lib.libraryName}${names.length > 0 ? "/" + names.join("/") : ""}`;
   }
 
+  /** The stored row of an item (no network). */
+  item(uniqueId: string): ItemRow | undefined {
+    return this.store.item(uniqueId);
+  }
+
+  libraryOfRow(row: ItemRow): LibraryInfo | undefined {
+    return this.libs.find((l) => l.key === row.library);
+  }
+
+  /** The stored child of a folder with this name, if the folder's listing holds one (no network). */
+  storedChild(parentId: string, name: string): ItemRow | undefined {
+    return this.store.child(parentId, name);
+  }
+
+  /**
+   * Records an item the worker itself just created, renamed or moved (the drive API's answer), so
+   * the namespace shows it at once instead of after the next listing or poll.
+   */
+  recordLocal(j: DriveItemJson, lib: LibraryInfo, parentId: string): ItemRow | undefined {
+    const row = rowFromDrive(j, lib.key, parentId);
+    if (!row) return undefined;
+    this.store.upsert(row);
+    return this.store.item(row.uniqueId);
+  }
+
+  /** Forgets an item (and its subtree) the worker itself just deleted. */
+  forget(uniqueId: string): void {
+    this.store.remove(uniqueId);
+  }
+
   /** Drops what the store knows of a folder's children (after a local write, say). */
   invalidateFolder(uniqueId: string): void {
     this.store.setListedAt(uniqueId, null);
@@ -189,23 +222,13 @@ export class TenantSession extends EventEmitter {
     if (j.root !== undefined) return;
     const known = this.store.itemByDriveId(j.id);
     if (j.deleted) {
-      if (known) {
-        const path = this.pathOf(known.uniqueId);
-        this.store.remove(known.uniqueId);
-        totals.removed++;
-        if (path) this.emit("removed", { path, uniqueId: known.uniqueId });
-      }
+      if (known) this.forgetKnown(known, totals);
       return;
     }
     const parent = j.parentReference?.id ? this.store.itemByDriveId(j.parentReference.id) : undefined;
     if (!parent || parent.listedAt === null) {
       // Outside what the store knows: forget the item if it moved away from a known place.
-      if (known) {
-        const path = this.pathOf(known.uniqueId);
-        this.store.remove(known.uniqueId);
-        totals.removed++;
-        if (path) this.emit("removed", { path, uniqueId: known.uniqueId });
-      }
+      if (known) this.forgetKnown(known, totals);
       return;
     }
     const row = rowFromDrive(j, lib.key, parent.uniqueId);
@@ -215,8 +238,17 @@ export class TenantSession extends EventEmitter {
     this.store.upsert(row);
     totals.changed++;
     const path = this.pathOf(row.uniqueId);
-    if (oldPath && oldPath !== path) this.emit("removed", { path: oldPath, uniqueId: row.uniqueId });
-    if (path) this.emit("changed", { path, uniqueId: row.uniqueId, contentChanged } satisfies ChangeEvent);
+    if (known && oldPath && oldPath !== path) {
+      this.emit("removed", { path: oldPath, uniqueId: row.uniqueId, parentId: known.parentId, name: known.name, contentChanged: false } satisfies ChangeEvent);
+    }
+    if (path) this.emit("changed", { path, uniqueId: row.uniqueId, parentId: row.parentId, name: row.name, contentChanged } satisfies ChangeEvent);
+  }
+
+  private forgetKnown(known: ItemRow, totals: { removed: number }): void {
+    const path = this.pathOf(known.uniqueId);
+    this.store.remove(known.uniqueId);
+    totals.removed++;
+    if (path) this.emit("removed", { path, uniqueId: known.uniqueId, parentId: known.parentId, name: known.name, contentChanged: false } satisfies ChangeEvent);
   }
 
   private async libraryRoot(lib: LibraryInfo, signal?: AbortSignal): Promise<ItemRow> {

@@ -56,10 +56,10 @@ function Get-KonnektLibrary {
     )
     process {
         if ($Refresh) {
-            $refresh = [ordered]@{ progressToken = "refresh-$([guid]::NewGuid().ToString('N'))" }
-            if ($Tenant) { $refresh.tenant = $Tenant }
+            $refreshParams = [ordered]@{ progressToken = "refresh-$([guid]::NewGuid().ToString('N'))" }
+            if ($Tenant) { $refreshParams.tenant = $Tenant }
             try {
-                $null = Invoke-KonnektRpc -Method 'library.refresh' -Params $refresh -TimeoutSeconds 0
+                $null = Invoke-KonnektRpc -Method 'library.refresh' -Params $refreshParams -TimeoutSeconds 0
             } catch {
                 $PSCmdlet.WriteError((ConvertTo-KonnektErrorRecord -ErrorRecord $_ -TargetObject $Tenant))
                 return

@@ -1,0 +1,134 @@
+/**
+ * `konnekt emulator [--port N] [--data DIR] [--seed demo|large|empty] [--config JSON]
+ * [--faults JSON] [--test-auto-approve USER]`: runs the emulator until SIGTERM/SIGINT. When ready
+ * it prints exactly one JSON line on stdout (the contract tests and scripts wait for).
+ */
+import { ConfigError, parseFaultsFlag, resolveConfig } from "./config.js";
+const USAGE = "usage: konnekt emulator [--port N] [--data DIR] [--seed demo|large|empty] [--config JSON] [--faults JSON] [--test-auto-approve USER]";
+class UsageError extends Error {
+}
+export function parseArgs(argv) {
+    const out = {};
+    let configText;
+    let autoApprove;
+    for (let i = 0; i < argv.length; i++) {
+        const arg = argv[i];
+        if (arg === "--help" || arg === "-h") {
+            out.help = true;
+            continue;
+        }
+        const eq = arg.indexOf("=");
+        const flag = arg.startsWith("--") && eq > 0 ? arg.slice(0, eq) : arg;
+        const value = () => {
+            if (arg.startsWith("--") && eq > 0)
+                return arg.slice(eq + 1);
+            const v = argv[++i];
+            if (v === undefined)
+                throw new UsageError(`${flag} needs a value`);
+            return v;
+        };
+        switch (flag) {
+            case "--port": {
+                const v = value();
+                const n = Number(v);
+                if (!/^\d+$/.test(v) || n > 65535)
+                    throw new UsageError(`--port must be a port number (0-65535), got '${v}'`);
+                out.port = n;
+                break;
+            }
+            case "--data":
+                out.dataDir = value();
+                if (out.dataDir === "")
+                    throw new UsageError("--data needs a directory");
+                break;
+            case "--seed": {
+                const v = value();
+                if (v !== "demo" && v !== "large" && v !== "empty")
+                    throw new UsageError(`--seed must be demo, large or empty, got '${v}'`);
+                out.seed = v;
+                break;
+            }
+            case "--config":
+                configText = value();
+                break;
+            case "--faults":
+                out.faults = parseFaultsFlag(value());
+                break;
+            case "--test-auto-approve":
+                autoApprove = value();
+                if (autoApprove === "")
+                    throw new UsageError("--test-auto-approve needs a user");
+                break;
+            default:
+                throw new UsageError(`unknown option '${arg}'`);
+        }
+    }
+    const config = resolveConfig(configText);
+    if (autoApprove !== undefined)
+        config.testAutoApproveUser = autoApprove;
+    out.config = config;
+    return out;
+}
+export async function main(argv) {
+    let opts;
+    try {
+        opts = parseArgs(argv);
+    }
+    catch (err) {
+        if (err instanceof UsageError || err instanceof ConfigError) {
+            process.stderr.write(`konnekt emulator: ${err.message} (see --help)\n`);
+            return 2;
+        }
+        throw err;
+    }
+    if (opts.help) {
+        process.stdout.write(`${USAGE}\n`);
+        return 0;
+    }
+    // A test tool that must answer, not die: a stray error in one request is logged and survived.
+    process.on("uncaughtException", (err) => process.stderr.write(`emulator: uncaught: ${err.stack ?? err.message}\n`));
+    process.on("unhandledRejection", (err) => process.stderr.write(`emulator: unhandled rejection: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`));
+    // Loaded only now: a bad flag is reported without loading the whole emulator.
+    const { startEmulator } = await import("./emulator.js");
+    let emulator;
+    try {
+        emulator = await startEmulator(opts);
+    }
+    catch (err) {
+        if (err instanceof ConfigError) {
+            process.stderr.write(`konnekt emulator: ${err.message}\n`);
+            return 2;
+        }
+        throw err;
+    }
+    const stopped = new Promise((done) => {
+        let stopping = false;
+        const stop = () => {
+            if (stopping)
+                return;
+            stopping = true;
+            // A stop that hangs must not leave the process behind.
+            setTimeout(() => process.exit(0), 15_000).unref();
+            emulator.stop().then(done, (err) => {
+                process.stderr.write(`emulator: stop: ${err instanceof Error ? err.message : String(err)}\n`);
+                done();
+            });
+        };
+        process.on("SIGTERM", stop);
+        process.on("SIGINT", stop);
+        // Test harnesses set this and keep a pipe on stdin: when the harness dies, however it dies,
+        // the pipe closes and the emulator stops (and removes its temp data dir) instead of lingering.
+        if (process.env.KONNEKT_EMULATOR_STOP_ON_STDIN_CLOSE === "1") {
+            process.stdin.on("error", () => undefined);
+            process.stdin.once("close", stop);
+            process.stdin.once("end", stop);
+            process.stdin.resume();
+        }
+    });
+    process.stdout.write(`${JSON.stringify(emulator.ready)}\n`);
+    await stopped;
+    // Whatever a part left scheduled must not keep a stopped emulator alive.
+    setTimeout(() => process.exit(0), 2000).unref();
+    return 0;
+}
+//# sourceMappingURL=cli.js.map

@@ -1,0 +1,48 @@
+// The memory fixture served by the ASan/UBSan build of the addon (native/build.sh --asan), driven
+// through reads, writes, copies, an interrupt and a clean stop; any sanitizer report fails the test.
+import { execFile, spawn } from "node:child_process";
+import { existsSync, promises as fsp } from "node:fs";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { promisify } from "node:util";
+import t from "tap";
+import { run, serve, tempDir } from "./helpers.js";
+const exec = promisify(execFile);
+const repo = fileURLToPath(new URL("../../../", import.meta.url));
+const addon = join(repo, "native/build-asan/build/Release/konnekt_fuse.node");
+void t.test("the sanitizer build serves a mount without reports", async (t) => {
+    if (!existsSync(addon))
+        await exec("sh", [join(repo, "native/build.sh"), "--asan"], { cwd: repo, timeout: 280_000 });
+    const libasan = (await exec("gcc", ["-print-file-name=libasan.so"])).stdout.trim();
+    const dir = tempDir(t);
+    const s = await serve(t, {
+        dir,
+        env: {
+            KONNEKT_FUSE_ADDON: addon,
+            LD_PRELOAD: libasan,
+            // Node itself keeps allocations until exit; leaks are not what this run looks for.
+            ASAN_OPTIONS: "detect_leaks=0:abort_on_error=0",
+            UBSAN_OPTIONS: "print_stacktrace=1",
+        },
+    });
+    const m = (p) => join(s.mnt, p);
+    t.equal(await fsp.readFile(m("hello.txt"), "utf8"), "hello world\n");
+    await fsp.writeFile(m("w.bin"), Buffer.alloc(2 * 1024 * 1024 + 3, 9));
+    t.equal((await fsp.stat(m("w.bin"))).size, 2 * 1024 * 1024 + 3);
+    const cp = await run("cp", ["-r", join(repo, "workers"), m("copy")]);
+    t.equal(cp.code, 0, cp.stderr);
+    const diff = await run("diff", ["-r", join(repo, "workers"), m("copy")]);
+    t.equal(diff.code, 0, diff.stdout);
+    const rm = await run("rm", ["-r", m("copy")]);
+    t.equal(rm.code, 0, rm.stderr);
+    const from = s.events.length;
+    const cat = spawn("cat", [m("slow/hang.txt")], { stdio: "ignore" });
+    const gone = new Promise((res) => cat.once("exit", res));
+    await s.waitFor("blocked", from);
+    cat.kill("SIGKILL");
+    await s.waitFor("aborted", from);
+    await gone;
+    t.equal(await s.stop(), 0);
+    t.notMatch(s.stderr(), /AddressSanitizer|runtime error|LeakSanitizer/);
+});
+//# sourceMappingURL=asan.test.js.map

@@ -1,0 +1,607 @@
+/**
+ * The bounded, crash-safe content cache of one tenant.
+ *
+ * Vocabulary
+ * - item: a file, keyed by its UniqueId; its cached bytes belong to one ETag at a time.
+ * - segment: the cache stores an item as sparse files of SEGMENT_BYTES each
+ *   (`items/<uniqueId>/<etag-hash>-<n>.bin`, byte `o` of the item at `o - n·SEGMENT_BYTES`). A
+ *   segment is the unit of eviction, so one large file being streamed can give back what the reader
+ *   has left behind while the part it is reading stays. (Node has no hole punching, so a single
+ *   sparse file per item could only be evicted whole.)
+ * - ranges: which bytes of a segment are present (RangeSet), persisted in `index.db` (SQLite).
+ *
+ * Caching rules
+ * - A new ETag for an item drops every byte cached for an older one (rows, files) and tells the mount
+ *   layer (`onInvalidate`) so it can drop the kernel's page cache.
+ * - Used bytes are the file-system blocks the ranges occupy (4 KiB blocks), not the sparse files'
+ *   apparent sizes. Before a fetch lands, `reserve` evicts least-recently-used segments until the new
+ *   bytes fit under the cap. Never evicted: segments in use (a reader or fetch holds them), segments
+ *   of pinned items. When everything left is in use the cache overshoots (counted in stats) rather
+ *   than failing the read.
+ * - Crash safety: data first, index second. A dirty segment's ranges are snapshotted, the file is
+ *   fdatasync'ed, then the snapshot is written to the index (`flush`, every FLUSH_INTERVAL_MS and on
+ *   close). On open the index is validated against the files: rows without a file, ranges beyond a
+ *   file's end and files without a row are dropped.
+ *
+ * Concurrency: single-threaded (the tenant worker's main thread) for all state here. Fetch threads
+ * (piscina) only write bytes into fds this module handed out, while the segment is held in use; the
+ * ranges are marked present by the main thread after the write finished.
+ */
+import { createHash } from "node:crypto";
+import * as fs from "node:fs";
+import * as path from "node:path";
+import Database from "better-sqlite3";
+import { KonnektError } from "../errors.js";
+import { RangeSet } from "./range-set.js";
+/** 16 MiB segments: small enough to evict behind a streaming reader, few enough files for a 4 GiB item (256). */
+export const SEGMENT_BYTES = 16 * 1024 * 1024;
+/** Allocation unit the used-bytes figure rounds to (ext4/xfs default block). */
+export const BLOCK_BYTES = 4096;
+/** How often dirty ranges are made durable; a crash loses at most this much fetched (re-fetchable) data. */
+export const FLUSH_INTERVAL_MS = 1000;
+const SAFE_ID = /^[0-9A-Za-z_-]{1,80}$/;
+function etagHash(etag) {
+    return createHash("sha256").update(etag).digest("hex").slice(0, 16);
+}
+function idDir(uniqueId) {
+    // Ids come from the service; anything not plainly safe as a file name is hashed.
+    return SAFE_ID.test(uniqueId) ? uniqueId : `h-${createHash("sha256").update(uniqueId).digest("hex").slice(0, 32)}`;
+}
+export class ContentCache {
+    segmentBytes;
+    dir;
+    itemsDir;
+    db;
+    items = new Map();
+    pins = new Set();
+    onInvalidate;
+    timer;
+    capBytes;
+    used = 0;
+    clock = 0;
+    closed = false;
+    flushing;
+    counters = { hits: 0, misses: 0, evictions: 0, maxOvershootBytes: 0 };
+    stmt;
+    static open(opts) {
+        return new ContentCache(opts);
+    }
+    constructor(opts) {
+        if (!(opts.capBytes > 0))
+            throw new KonnektError("configInvalid", "The content cache size cap must be positive.");
+        this.segmentBytes = opts.segmentBytes ?? SEGMENT_BYTES;
+        if (this.segmentBytes <= 0 || this.segmentBytes % (1024 * 1024) !== 0)
+            throw new KonnektError("configInvalid", "The cache segment size must be a multiple of 1 MiB.");
+        this.dir = opts.dir;
+        this.capBytes = opts.capBytes;
+        this.onInvalidate = opts.onInvalidate;
+        this.itemsDir = path.join(this.dir, "items");
+        fs.mkdirSync(this.itemsDir, { recursive: true, mode: 0o700 });
+        this.db = new Database(path.join(this.dir, "index.db"));
+        this.db.pragma("journal_mode = WAL");
+        this.db.pragma("synchronous = NORMAL");
+        this.db.exec(`
+      CREATE TABLE IF NOT EXISTS segments (
+        unique_id TEXT NOT NULL, etag TEXT NOT NULL, seg INTEGER NOT NULL, size INTEGER NOT NULL,
+        ranges TEXT NOT NULL, last_use INTEGER NOT NULL, PRIMARY KEY (unique_id, seg));
+      CREATE TABLE IF NOT EXISTS pins (unique_id TEXT PRIMARY KEY);
+    `);
+        this.stmt = {
+            upsert: this.db.prepare("INSERT INTO segments (unique_id, etag, seg, size, ranges, last_use) VALUES (?, ?, ?, ?, ?, ?) " +
+                "ON CONFLICT (unique_id, seg) DO UPDATE SET etag = excluded.etag, size = excluded.size, ranges = excluded.ranges, last_use = excluded.last_use"),
+            deleteItem: this.db.prepare("DELETE FROM segments WHERE unique_id = ?"),
+            deleteSeg: this.db.prepare("DELETE FROM segments WHERE unique_id = ? AND seg = ?"),
+            pin: this.db.prepare("INSERT OR IGNORE INTO pins (unique_id) VALUES (?)"),
+            unpin: this.db.prepare("DELETE FROM pins WHERE unique_id = ?"),
+        };
+        this.load();
+        if (!opts.manualFlush) {
+            this.timer = setInterval(() => {
+                this.flush().catch(() => undefined);
+            }, FLUSH_INTERVAL_MS);
+            this.timer.unref();
+        }
+    }
+    /** Reads the index and keeps only what the files on disk back up. */
+    load() {
+        for (const row of this.db.prepare("SELECT unique_id FROM pins").all())
+            this.pins.add(row.unique_id);
+        const rows = this.db.prepare("SELECT unique_id, etag, seg, size, ranges, last_use FROM segments").all();
+        const keep = new Set();
+        const fix = this.db.transaction(() => {
+            for (const row of rows) {
+                let item = this.items.get(row.unique_id);
+                if (item && item.etag !== row.etag) {
+                    // Two ETags for one item can only come from a torn invalidation: trust neither.
+                    this.stmt.deleteItem.run(row.unique_id);
+                    this.items.delete(row.unique_id);
+                    continue;
+                }
+                const file = this.segmentPath(row.unique_id, row.etag, row.seg);
+                let st;
+                try {
+                    st = fs.statSync(file);
+                }
+                catch {
+                    st = undefined;
+                }
+                let ranges;
+                try {
+                    ranges = RangeSet.fromJSON(JSON.parse(row.ranges));
+                }
+                catch {
+                    ranges = new RangeSet();
+                }
+                if (st)
+                    ranges.subtract(st.size, Number.MAX_SAFE_INTEGER);
+                if (!st || ranges.isEmpty) {
+                    this.stmt.deleteSeg.run(row.unique_id, row.seg);
+                    continue;
+                }
+                if (!item) {
+                    item = { uniqueId: row.unique_id, etag: row.etag, size: row.size, segs: new Map(), refs: 0, stale: false, inflight: new Map() };
+                    this.items.set(row.unique_id, item);
+                }
+                const allocated = ranges.allocated(BLOCK_BYTES);
+                item.segs.set(row.seg, { ranges, allocated, lastUse: row.last_use, inUse: 0, fd: undefined, dirty: false });
+                this.used += allocated;
+                this.clock = Math.max(this.clock, row.last_use);
+                keep.add(file);
+            }
+        });
+        fix();
+        // Files without a row were written but never made durable in the index: their content is unknown.
+        for (const idName of safeReaddir(this.itemsDir)) {
+            const d = path.join(this.itemsDir, idName);
+            for (const f of safeReaddir(d)) {
+                const p = path.join(d, f);
+                if (!keep.has(p))
+                    fs.rmSync(p, { force: true });
+            }
+            if (safeReaddir(d).length === 0)
+                fs.rmSync(d, { recursive: true, force: true });
+        }
+    }
+    segmentPath(uniqueId, etag, seg) {
+        return path.join(this.itemsDir, idDir(uniqueId), `${etagHash(etag)}-${seg}.bin`);
+    }
+    /**
+     * Opens the cache entry of an item at a given ETag. A different ETag than the cached one drops the
+     * old bytes first. The caller must `release()` the entry.
+     */
+    acquire(uniqueId, etag, size) {
+        this.assertOpen();
+        let item = this.items.get(uniqueId);
+        if (item && item.etag !== etag) {
+            this.dropItem(item, "etag");
+            item = undefined;
+        }
+        if (!item) {
+            item = { uniqueId, etag, size, segs: new Map(), refs: 0, stale: false, inflight: new Map() };
+            this.items.set(uniqueId, item);
+        }
+        item.size = size;
+        item.refs++;
+        return new CacheEntry(this, item);
+    }
+    /** Drops every cached byte of an item (the service told us it changed). */
+    invalidate(uniqueId) {
+        const item = this.items.get(uniqueId);
+        if (item)
+            this.dropItem(item, "invalidate");
+    }
+    /** The ETag whose bytes are cached for an item, if any. */
+    cachedEtag(uniqueId) {
+        return this.items.get(uniqueId)?.etag;
+    }
+    pin(uniqueId) {
+        this.pins.add(uniqueId);
+        this.stmt.pin.run(uniqueId);
+    }
+    unpin(uniqueId) {
+        this.pins.delete(uniqueId);
+        this.stmt.unpin.run(uniqueId);
+    }
+    isPinned(uniqueId) {
+        return this.pins.has(uniqueId);
+    }
+    setCap(capBytes) {
+        if (!(capBytes > 0))
+            throw new KonnektError("configInvalid", "The content cache size cap must be positive.");
+        this.capBytes = capBytes;
+        this.evictUntil(this.capBytes);
+    }
+    stats() {
+        return {
+            capBytes: this.capBytes,
+            usedBytes: this.used,
+            maxOvershootBytes: this.counters.maxOvershootBytes,
+            hits: this.counters.hits,
+            misses: this.counters.misses,
+            evictions: this.counters.evictions,
+            items: [...this.items.values()].filter((i) => i.segs.size > 0).length,
+            pinned: this.pins.size,
+        };
+    }
+    /** Makes every range fetched so far durable in the index (data fsync first). */
+    async flush() {
+        if (this.flushing)
+            await this.flushing;
+        if (this.closed)
+            return;
+        const run = this.flushOnce();
+        this.flushing = run;
+        try {
+            await run;
+        }
+        finally {
+            if (this.flushing === run)
+                this.flushing = undefined;
+        }
+    }
+    async flushOnce() {
+        const work = [];
+        for (const item of this.items.values()) {
+            if (item.stale)
+                continue;
+            for (const [seg, state] of item.segs) {
+                if (!state.dirty || state.fd === undefined)
+                    continue;
+                state.dirty = false;
+                state.inUse++; // keeps the fd open through the fsync
+                work.push({ item, seg, state, snapshot: JSON.stringify(state.ranges.toJSON()), fd: state.fd });
+            }
+        }
+        if (work.length === 0)
+            return;
+        const synced = [];
+        try {
+            await Promise.all(work.map((w) => new Promise((resolve) => {
+                fs.fdatasync(w.fd, (err) => {
+                    if (err)
+                        w.state.dirty = true;
+                    else
+                        synced.push(w);
+                    resolve();
+                });
+            })));
+            if (this.closed)
+                return;
+            const write = this.db.transaction(() => {
+                for (const w of synced) {
+                    if (w.item.stale || w.item.segs.get(w.seg) !== w.state)
+                        continue;
+                    this.stmt.upsert.run(w.item.uniqueId, w.item.etag, w.seg, w.item.size, w.snapshot, w.state.lastUse);
+                }
+            });
+            write();
+        }
+        finally {
+            for (const w of work) {
+                w.state.inUse--;
+                this.maybeCloseFd(w.item, w.state);
+            }
+        }
+    }
+    /** Flushes, closes every descriptor and the index. Idempotent. */
+    async close() {
+        if (this.closed)
+            return;
+        if (this.timer)
+            clearInterval(this.timer);
+        await this.flush();
+        this.closed = true;
+        for (const item of this.items.values()) {
+            for (const s of item.segs.values()) {
+                if (s.fd !== undefined)
+                    fs.closeSync(s.fd);
+                s.fd = undefined;
+            }
+        }
+        this.db.close();
+    }
+    // --- used by CacheEntry ---------------------------------------------------------------------
+    /** @internal */
+    recordLookup(hit) {
+        if (hit)
+            this.counters.hits++;
+        else
+            this.counters.misses++;
+    }
+    /** @internal */
+    segState(item, seg, create) {
+        let s = item.segs.get(seg);
+        if (!s && create) {
+            s = { ranges: new RangeSet(), allocated: 0, lastUse: ++this.clock, inUse: 0, fd: undefined, dirty: false };
+            item.segs.set(seg, s);
+        }
+        return s;
+    }
+    /** @internal */
+    segFd(item, seg, state) {
+        if (state.fd !== undefined)
+            return state.fd;
+        this.assertOpen();
+        const p = this.segmentPath(item.uniqueId, item.etag, seg);
+        fs.mkdirSync(path.dirname(p), { recursive: true, mode: 0o700 });
+        state.fd = fs.openSync(p, fs.constants.O_RDWR | fs.constants.O_CREAT, 0o600);
+        return state.fd;
+    }
+    /** @internal */
+    touch(state) {
+        state.lastUse = ++this.clock;
+    }
+    /** @internal Evicts until `bytes` more fit under the cap. */
+    reserve(bytes) {
+        this.evictUntil(this.capBytes - bytes);
+    }
+    /** @internal */
+    markPresent(item, seg, state, start, end) {
+        if (item.stale || this.closed)
+            return;
+        const before = state.allocated;
+        state.ranges.add(start, end);
+        state.allocated = state.ranges.allocated(BLOCK_BYTES);
+        state.dirty = true;
+        this.used += state.allocated - before;
+        if (this.used > this.capBytes) {
+            this.evictUntil(this.capBytes);
+            this.counters.maxOvershootBytes = Math.max(this.counters.maxOvershootBytes, this.used - this.capBytes);
+        }
+    }
+    /** @internal */
+    releaseItem(item) {
+        item.refs--;
+        if (item.refs > 0)
+            return;
+        for (const s of item.segs.values())
+            this.maybeCloseFd(item, s);
+        if (item.stale)
+            this.closeAll(item);
+    }
+    /** @internal */
+    dropStale(item) {
+        if (!item.stale && this.items.get(item.uniqueId) === item)
+            this.dropItem(item, "invalidate");
+    }
+    maybeCloseFd(item, s) {
+        // Descriptors stay open while the item is open or a flush still needs them.
+        if (item.refs > 0 || s.inUse > 0 || s.dirty || s.fd === undefined)
+            return;
+        fs.closeSync(s.fd);
+        s.fd = undefined;
+    }
+    closeAll(item) {
+        for (const s of item.segs.values()) {
+            if (s.fd !== undefined && s.inUse === 0) {
+                fs.closeSync(s.fd);
+                s.fd = undefined;
+            }
+        }
+    }
+    dropItem(item, reason) {
+        item.stale = true;
+        this.items.delete(item.uniqueId);
+        for (const s of item.segs.values())
+            this.used -= s.allocated;
+        this.stmt.deleteItem.run(item.uniqueId);
+        // Open descriptors of readers still holding the old item stay valid after the unlink (POSIX).
+        fs.rmSync(path.join(this.itemsDir, idDir(item.uniqueId)), { recursive: true, force: true });
+        if (item.refs === 0)
+            this.closeAll(item);
+        this.onInvalidate?.(item.uniqueId, reason);
+    }
+    evictUntil(limit) {
+        if (this.used <= limit)
+            return;
+        const candidates = [];
+        for (const item of this.items.values()) {
+            if (this.pins.has(item.uniqueId))
+                continue;
+            for (const [seg, state] of item.segs)
+                if (state.inUse === 0 && state.allocated > 0)
+                    candidates.push({ item, seg, state });
+        }
+        candidates.sort((a, b) => a.state.lastUse - b.state.lastUse);
+        const touched = new Set();
+        for (const c of candidates) {
+            if (this.used <= limit)
+                break;
+            this.used -= c.state.allocated;
+            c.item.segs.delete(c.seg);
+            if (c.state.fd !== undefined)
+                fs.closeSync(c.state.fd);
+            c.state.fd = undefined;
+            this.stmt.deleteSeg.run(c.item.uniqueId, c.seg);
+            fs.rmSync(this.segmentPath(c.item.uniqueId, c.item.etag, c.seg), { force: true });
+            this.counters.evictions++;
+            touched.add(c.item);
+        }
+        for (const item of touched) {
+            this.onInvalidate?.(item.uniqueId, "evict");
+            if (item.segs.size === 0 && item.refs === 0) {
+                this.items.delete(item.uniqueId);
+                fs.rmSync(path.join(this.itemsDir, idDir(item.uniqueId)), { recursive: true, force: true });
+            }
+        }
+    }
+    assertOpen() {
+        if (this.closed)
+            throw new KonnektError("cancelled", "The content cache is closed.");
+    }
+}
+/** One reader's (or fetcher's) handle on an item's cached bytes at one ETag. */
+export class CacheEntry {
+    cache;
+    item;
+    released = false;
+    segBytes;
+    /** @internal */
+    constructor(cache, item) {
+        this.cache = cache;
+        this.item = item;
+        this.segBytes = cache.segmentBytes;
+    }
+    get uniqueId() {
+        return this.item.uniqueId;
+    }
+    get etag() {
+        return this.item.etag;
+    }
+    get size() {
+        return this.item.size;
+    }
+    /** Fetches in flight for this item, by chunk index: readers of one file share them. */
+    get inflight() {
+        return this.item.inflight;
+    }
+    /** False once a newer ETag or an invalidation replaced these bytes. */
+    get valid() {
+        return !this.item.stale;
+    }
+    /** True when all of [start, end) is cached. */
+    has(start, end) {
+        if (this.item.stale)
+            return false;
+        for (const [seg, s, e] of splitBySegment(start, end, this.segBytes)) {
+            const st = this.item.segs.get(seg);
+            if (!st || !st.ranges.covers(s, e))
+                return false;
+        }
+        return true;
+    }
+    /** Missing item byte ranges inside [start, end). */
+    holes(start, end) {
+        const out = [];
+        for (const [seg, s, e] of splitBySegment(start, end, this.segBytes)) {
+            const base = seg * this.segBytes;
+            const st = this.item.stale ? undefined : this.item.segs.get(seg);
+            const hs = st ? st.ranges.holes(s, e) : [{ start: s, end: e }];
+            for (const h of hs) {
+                const last = out[out.length - 1];
+                if (last && last.end === base + h.start)
+                    last.end = base + h.end;
+                else
+                    out.push({ start: base + h.start, end: base + h.end });
+            }
+        }
+        return out;
+    }
+    recordLookup(hit) {
+        this.cache.recordLookup(hit);
+    }
+    /**
+     * Holds the segment that contains item bytes [start, end) (which must not cross a segment
+     * boundary) for writing: evicts to make room, opens the file. Call `done(written)` afterwards with
+     * the number of bytes written from `start`, which marks them present.
+     */
+    beginWrite(start, end) {
+        if (this.item.stale)
+            throw new KonnektError("conflict", "The cached version of this file was replaced.", { uniqueId: this.item.uniqueId });
+        const seg = Math.floor(start / this.segBytes);
+        if (Math.floor((end - 1) / this.segBytes) !== seg)
+            throw new KonnektError("internal", "A cache write crosses a segment boundary.");
+        const state = this.cache.segState(this.item, seg, true);
+        state.inUse++;
+        this.cache.reserve(end - start);
+        const fd = this.cache.segFd(this.item, seg, state);
+        let finished = false;
+        return {
+            fd,
+            position: start - seg * this.segBytes,
+            done: (written) => {
+                if (finished)
+                    return;
+                finished = true;
+                // Marked while still held, so the eviction this may trigger cannot pick the fresh bytes.
+                if (written > 0) {
+                    this.cache.touch(state);
+                    this.cache.markPresent(this.item, seg, state, start - seg * this.segBytes, start - seg * this.segBytes + written);
+                }
+                state.inUse--;
+            },
+        };
+    }
+    /**
+     * The cached bytes [start, end) as a descriptor slice, or undefined when they are not all cached or
+     * cross a segment boundary (the caller then copies them with `readBytes`).
+     */
+    slice(start, end) {
+        if (this.item.stale)
+            return undefined;
+        const seg = Math.floor(start / this.segBytes);
+        if (end > start && Math.floor((end - 1) / this.segBytes) !== seg)
+            return undefined;
+        const state = this.item.segs.get(seg);
+        if (!state || !state.ranges.covers(start - seg * this.segBytes, end - seg * this.segBytes))
+            return undefined;
+        state.inUse++;
+        this.cache.touch(state);
+        const fd = this.cache.segFd(this.item, seg, state);
+        let released = false;
+        return {
+            fd,
+            position: start - seg * this.segBytes,
+            length: end - start,
+            release: () => {
+                if (released)
+                    return;
+                released = true;
+                state.inUse--;
+            },
+        };
+    }
+    /** Copies cached bytes [start, end) (all must be cached) into a new buffer. */
+    readBytes(start, end) {
+        const out = Buffer.allocUnsafe(end - start);
+        for (const [seg, s, e] of splitBySegment(start, end, this.segBytes)) {
+            const sl = this.slice(seg * this.segBytes + s, seg * this.segBytes + e);
+            if (!sl)
+                return undefined;
+            try {
+                let done = 0;
+                while (done < sl.length) {
+                    const n = fs.readSync(sl.fd, out, seg * this.segBytes + s - start + done, sl.length - done, sl.position + done);
+                    if (n === 0)
+                        throw new KonnektError("internal", "A cache file is shorter than its index says.");
+                    done += n;
+                }
+            }
+            finally {
+                sl.release();
+            }
+        }
+        return out;
+    }
+    /** Drops this item's cached bytes (a read found that the server's ETag moved). */
+    invalidate() {
+        this.cache.dropStale(this.item);
+    }
+    release() {
+        if (this.released)
+            return;
+        this.released = true;
+        this.cache.releaseItem(this.item);
+    }
+}
+/** Splits item bytes [start, end) into per-segment [seg, startInSeg, endInSeg). */
+export function splitBySegment(start, end, segBytes) {
+    const out = [];
+    let cursor = start;
+    while (cursor < end) {
+        const seg = Math.floor(cursor / segBytes);
+        const segEnd = Math.min(end, (seg + 1) * segBytes);
+        out.push([seg, cursor - seg * segBytes, segEnd - seg * segBytes]);
+        cursor = segEnd;
+    }
+    return out;
+}
+function safeReaddir(dir) {
+    try {
+        return fs.readdirSync(dir);
+    }
+    catch {
+        return [];
+    }
+}
+//# sourceMappingURL=content-cache.js.map

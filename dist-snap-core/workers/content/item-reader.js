@@ -1,0 +1,317 @@
+/**
+ * Reads of one open file: any byte range, served from the content cache and fetched on demand.
+ *
+ * - Missing bytes are fetched in CHUNK_BYTES-aligned chunks with HTTP Range against the item's
+ *   pre-authenticated download URL (spo-protocol.md A.10 / C: ranges work there, not on `$value`),
+ *   contiguous missing chunks in one request of at most MAX_REQUEST_BYTES.
+ * - Concurrent reads of one chunk share one fetch (`CacheEntry.inflight`, shared by all readers of
+ *   the item at that ETag); a caller's abort stops its wait, not the shared fetch. Closing a reader
+ *   cancels the fetches it started; other readers waiting on them start their own.
+ * - Sequential access (a read starting where the previous one ended, within SEQUENTIAL_SLACK) opens
+ *   a read-ahead window that doubles on every sequential read up to READAHEAD_MAX_BYTES; a random
+ *   read closes it. The first read of a file never reads ahead, so a peek at a header costs one chunk.
+ * - The download URL's tempauth expires: 401/403 refreshes it through the DownloadSource and the
+ *   fetch continues from its last byte. An ETag that moves mid-read (the file changed on the
+ *   server) invalidates the cached bytes and fails the read with `conflict`.
+ *
+ * Concurrency: main thread only; fetch threads write into cache descriptors that CacheEntry
+ * handed out and hold (beginWrite/done).
+ */
+import { setMaxListeners } from "node:events";
+import { KonnektError, toKonnektError } from "../errors.js";
+import { DEFAULT_RETRY_POLICY, cancelledError } from "./retry.js";
+/** Fetch granularity: 1 MiB aligned, as the issue asks; a 4 KiB peek costs at most this. */
+export const CHUNK_BYTES = 1024 * 1024;
+/** One ranged request carries at most this much, so read-ahead runs as several parallel streams. */
+export const MAX_REQUEST_BYTES = 8 * CHUNK_BYTES;
+/** First read-ahead window once a read is found sequential. */
+export const READAHEAD_START_BYTES = 2 * CHUNK_BYTES;
+/** Read-ahead never runs further ahead than this (bounds memory of the pool and wasted transfer). */
+export const READAHEAD_MAX_BYTES = 32 * CHUNK_BYTES;
+/**
+ * Read-ahead requests in flight per reader. Parallel streams do not add bandwidth against one
+ * origin on a small machine (measured: 4 parallel 8 MiB streams 80 MiB/s vs 162 MiB/s for one after
+ * another against the emulator); two keep the pipe busy while one request is being set up.
+ */
+export const READAHEAD_STREAMS = 2;
+/** Kernel read-ahead and multithreaded FUSE reorder sequential reads by a little; still sequential. */
+export const SEQUENTIAL_SLACK = 256 * 1024;
+/** URL refreshes allowed within one fetch before it gives up (a URL that is fresh but refused is a real 403). */
+const MAX_URL_REFRESHES = 2;
+export class ItemReader {
+    opts;
+    entry;
+    stop = new AbortController();
+    running = new Set();
+    info;
+    wireEtag;
+    lastEnd = -1;
+    readaheadRunning = 0;
+    window = 0;
+    closed = false;
+    counters = { requests: 0, fetchedBytes: 0 };
+    retry;
+    readaheadMax;
+    static async open(opts, signal) {
+        const info = await opts.source.getDownloadUrl(opts.itemKey ?? opts.uniqueId, signal);
+        const entry = opts.cache.acquire(opts.uniqueId, info.etag, info.size);
+        return new ItemReader(opts, info, entry);
+    }
+    constructor(opts, info, entry) {
+        this.opts = opts;
+        this.entry = entry;
+        this.info = info;
+        // Every running fetch listens on the reader's stop signal; read-ahead runs many at once.
+        setMaxListeners(0, this.stop.signal);
+        this.retry = opts.retry ?? DEFAULT_RETRY_POLICY;
+        // Read-ahead lands in the cache: a window larger than a quarter of the cap would evict itself.
+        const cap = opts.cache.stats().capBytes;
+        this.readaheadMax = Math.min(opts.readaheadMaxBytes ?? READAHEAD_MAX_BYTES, Math.floor(cap / 4 / CHUNK_BYTES) * CHUNK_BYTES);
+    }
+    get size() {
+        return this.entry.size;
+    }
+    get etag() {
+        return this.entry.etag;
+    }
+    stats() {
+        return { ...this.counters, readaheadWindow: this.window };
+    }
+    /** Bytes [offset, offset+length) clamped to the file's end, copied into a buffer. */
+    async read(offset, length, signal) {
+        const r = await this.readInto(offset, length, signal, false);
+        return r;
+    }
+    /**
+     * Like `read`, but cached bytes come back as a cache-file descriptor slice for the FUSE fd path
+     * (`release()` it after replying). A range that crosses a cache segment comes back as a Buffer.
+     */
+    readFd(offset, length, signal) {
+        return this.readInto(offset, length, signal, true);
+    }
+    /** Fetches [start, end) into the cache (pinning, "always available offline"). */
+    async prefetch(start, end, signal, onProgress) {
+        const stop = Math.min(end, this.size);
+        for (let pos = start; pos < stop; pos += MAX_REQUEST_BYTES) {
+            const e = Math.min(stop, pos + MAX_REQUEST_BYTES);
+            await this.ensure(pos, e, signal);
+            onProgress?.(e - start, stop - start);
+        }
+    }
+    async readInto(offset, length, signal, wantFd) {
+        if (this.closed)
+            throw new KonnektError("cancelled", "The file was closed.");
+        if (signal.aborted)
+            throw cancelledError();
+        if (!this.entry.valid)
+            throw this.changedError();
+        if (!Number.isInteger(offset) || offset < 0 || !Number.isInteger(length) || length < 0) {
+            throw new KonnektError("invalidArgument", "A read needs a non-negative integer offset and length.");
+        }
+        const end = Math.min(this.size, offset + length);
+        if (end <= offset)
+            return Buffer.alloc(0);
+        this.entry.recordLookup(this.entry.has(offset, end));
+        this.trackPattern(offset, end);
+        // Read-ahead starts before the demand fetch so both streams run at once.
+        if (this.window > 0)
+            this.readahead(end, Math.min(this.size, end + this.window));
+        // Another fetch's eviction may take our bytes between `ensure` and the slice: go again.
+        for (let round = 0; round < 4; round++) {
+            await this.ensure(offset, end, signal);
+            if (!this.entry.valid)
+                throw this.changedError();
+            if (wantFd && Math.floor(offset / this.opts.cache.segmentBytes) === Math.floor((end - 1) / this.opts.cache.segmentBytes)) {
+                const sl = this.entry.slice(offset, end);
+                if (sl)
+                    return sl;
+            }
+            else {
+                const b = this.entry.readBytes(offset, end);
+                if (b)
+                    return b;
+            }
+        }
+        throw new KonnektError("quotaExceeded", "The content cache is too small to hold the bytes being read.", { capBytes: this.opts.cache.stats().capBytes });
+    }
+    trackPattern(offset, end) {
+        const sequential = this.lastEnd >= 0 && Math.abs(offset - this.lastEnd) <= SEQUENTIAL_SLACK;
+        if (sequential && this.readaheadMax > 0) {
+            this.window = Math.min(this.readaheadMax, this.window === 0 ? READAHEAD_START_BYTES : this.window * 2);
+        }
+        else {
+            this.window = 0;
+        }
+        this.lastEnd = end;
+    }
+    readahead(start, end) {
+        const room = READAHEAD_STREAMS - this.readaheadRunning;
+        if (room <= 0)
+            return;
+        const first = Math.floor(start / CHUNK_BYTES) * CHUNK_BYTES;
+        const started = this.startFetches(first, end, room);
+        this.readaheadRunning += started.length;
+        for (const p of started)
+            void p.finally(() => this.readaheadRunning--).catch(() => undefined);
+    }
+    /** Makes [start, end) present in the cache, sharing fetches already running. */
+    async ensure(start, end, signal) {
+        for (let round = 0;; round++) {
+            if (this.entry.has(start, end))
+                return;
+            const waits = this.startFetches(start, end);
+            if (waits.length === 0)
+                return;
+            try {
+                await abortable(Promise.all(waits), signal);
+                return;
+            }
+            catch (err) {
+                // A fetch another reader started was cancelled because that reader closed: not our
+                // failure, start our own.
+                if (signal.aborted || this.closed || toKonnektError(err).code !== "cancelled" || round >= 3)
+                    throw err;
+            }
+        }
+    }
+    /**
+     * Starts fetches for missing chunks of [start, end). Without `maxRuns`, returns everything that
+     * covers the range (new and already running fetches); with it, starts at most that many new
+     * requests and returns only those.
+     */
+    startFetches(start, end, maxRuns) {
+        const waits = [];
+        const started = [];
+        const c0 = Math.floor(start / CHUNK_BYTES);
+        const c1 = Math.ceil(end / CHUNK_BYTES);
+        let runStart = -1;
+        const flush = (runEnd) => {
+            if (runStart >= 0) {
+                const p = this.fetchRun(runStart, runEnd);
+                waits.push(p);
+                started.push(p);
+            }
+            runStart = -1;
+        };
+        for (let c = c0; c < c1; c++) {
+            if (maxRuns !== undefined && started.length >= maxRuns)
+                return started;
+            const cs = c * CHUNK_BYTES;
+            const ce = Math.min(this.size, cs + CHUNK_BYTES);
+            const running = this.entry.inflight.get(c);
+            if (running) {
+                flush(c);
+                waits.push(running);
+                continue;
+            }
+            if (this.entry.has(cs, ce)) {
+                flush(c);
+                continue;
+            }
+            // A run never crosses a segment (one descriptor per request) nor grows past one request.
+            if (runStart >= 0 && ((c - runStart) * CHUNK_BYTES >= MAX_REQUEST_BYTES || cs % this.opts.cache.segmentBytes === 0))
+                flush(c);
+            if (runStart < 0)
+                runStart = c;
+        }
+        if (maxRuns === undefined || started.length < maxRuns)
+            flush(c1);
+        return maxRuns === undefined ? waits : started;
+    }
+    /** Fetches chunks [c0, c1) in one ranged stream; each chunk's promise settles when the stream does. */
+    fetchRun(c0, c1) {
+        const start = c0 * CHUNK_BYTES;
+        const end = Math.min(this.size, c1 * CHUNK_BYTES);
+        const p = this.fetchRange(start, end);
+        this.running.add(p);
+        const tracked = p.finally(() => {
+            this.running.delete(p);
+            for (let c = c0; c < c1; c++)
+                if (this.entry.inflight.get(c) === tracked)
+                    this.entry.inflight.delete(c);
+        });
+        // Read-ahead failures are not anybody's error until a read needs those bytes (it refetches).
+        tracked.catch(() => undefined);
+        for (let c = c0; c < c1; c++)
+            this.entry.inflight.set(c, tracked);
+        return tracked;
+    }
+    async fetchRange(start, end) {
+        const w = this.entry.beginWrite(start, end);
+        let written = 0;
+        let keep = true;
+        try {
+            for (let refreshes = 0;;) {
+                const res = await this.opts.fetcher.fetch({
+                    url: this.info.url,
+                    start: start + written,
+                    end,
+                    fd: w.fd,
+                    position: w.position + written,
+                    ...(this.wireEtag !== undefined ? { expectEtag: this.wireEtag } : {}),
+                    ...(this.opts.ca !== undefined ? { ca: this.opts.ca } : {}),
+                    retry: this.retry,
+                    ...(this.opts.stallTimeoutMs !== undefined ? { stallTimeoutMs: this.opts.stallTimeoutMs } : {}),
+                }, this.stop.signal);
+                this.counters.requests += res.requests;
+                this.counters.fetchedBytes += res.written;
+                if (res.error?.code === "conflict") {
+                    keep = false;
+                    this.entry.invalidate();
+                    throw this.changedError();
+                }
+                written += res.written;
+                if (res.etag !== undefined && this.wireEtag === undefined)
+                    this.wireEtag = res.etag;
+                if (!res.error)
+                    return;
+                if (res.urlExpired && refreshes < MAX_URL_REFRESHES) {
+                    refreshes++;
+                    const fresh = await this.opts.source.getDownloadUrl(this.opts.itemKey ?? this.opts.uniqueId, this.stop.signal, { refresh: true });
+                    if (fresh.etag !== this.entry.etag) {
+                        keep = false;
+                        this.entry.invalidate();
+                        throw this.changedError();
+                    }
+                    this.info = fresh;
+                    continue;
+                }
+                throw new KonnektError(res.error.code, res.error.message, res.error.data);
+            }
+        }
+        catch (err) {
+            throw toKonnektError(err);
+        }
+        finally {
+            w.done(keep ? written : 0);
+        }
+    }
+    changedError() {
+        return new KonnektError("conflict", "The file changed on the server while it was being read; open it again.", { uniqueId: this.opts.uniqueId });
+    }
+    /** Cancels running fetches, waits for them to let go of the cache files, releases the entry. Idempotent. */
+    async close() {
+        if (this.closed)
+            return;
+        this.closed = true;
+        this.stop.abort();
+        await Promise.allSettled([...this.running]);
+        this.entry.release();
+    }
+}
+function abortable(p, signal) {
+    if (signal.aborted)
+        return Promise.reject(cancelledError());
+    return new Promise((resolve, reject) => {
+        const onAbort = () => reject(cancelledError());
+        signal.addEventListener("abort", onAbort, { once: true });
+        p.then((v) => {
+            signal.removeEventListener("abort", onAbort);
+            resolve(v);
+        }, (e) => {
+            signal.removeEventListener("abort", onAbort);
+            reject(e instanceof Error ? e : toKonnektError(e));
+        });
+    });
+}
+//# sourceMappingURL=item-reader.js.map

@@ -1,0 +1,300 @@
+/**
+ * The upload queue: takes journalled writes to SharePoint, in the background, until each one landed.
+ *
+ * - Small files (≤ smallLimitBytes) go up in one request with `If-Match` on the ETag the edit was
+ *   based on; larger ones through an upload session in fragments of FRAGMENT_UNIT multiples
+ *   (Graph: "each fragment a multiple of 320 KiB"). The session URL is journalled before the first
+ *   fragment, so after a restart the queue asks the session where to continue
+ *   (`nextExpectedRanges`) and sends only what the service does not have; an expired session is
+ *   replaced by a new one.
+ * - 412 (the server's file moved on): both versions are kept — the entry is re-addressed as a
+ *   conflict copy (names.ts) and uploaded beside the server's file; event `conflict`.
+ * - 423 (co-authoring lock / check-out): waits and retries with backoff; after lockRetryLimit
+ *   attempts the edit is kept as a conflict copy instead.
+ * - Everything else retries with backoff (shouldRetry decides the delay, Retry-After honoured) and
+ *   stays visible in `status()` with its last error until it lands. Nothing is dropped.
+ *
+ * Lifecycle (STYLE habit 6): `close(timeoutMs)` drains — returns when nothing is pending or the
+ * timeout passes; `destroy()` stops at once, aborting requests in flight (their entries stay in
+ * the journal for the next run). Both idempotent.
+ *
+ * Concurrency: main thread; `active` holds the ids being uploaded; entries of one target go one at
+ * a time in commit order (journal.hasOlderForTarget).
+ */
+import { EventEmitter, setMaxListeners } from "node:events";
+import * as fs from "node:fs";
+import * as os from "node:os";
+import { KonnektError, toKonnektError } from "../../errors.js";
+import { DEFAULT_RETRY_POLICY, shouldRetry } from "../retry.js";
+import { linkSignals } from "../signals.js";
+import { conflictCopyName, isLocalOnlyName } from "./names.js";
+/** Graph's fragment granularity: 320 KiB. */
+export const FRAGMENT_UNIT = 327_680;
+/** Default fragment: 32 × 320 KiB = 10 MiB, PnPjs' chunk size and well under Graph's 60 MiB cap. */
+export const DEFAULT_FRAGMENT_BYTES = 32 * FRAGMENT_UNIT;
+/** Graph's simple upload accepts up to 4 MB ("Upload small files"). */
+export const DEFAULT_SMALL_LIMIT = 4 * 1024 * 1024;
+/** Upper bound of the wait between attempts: a failed upload is retried at least this often. */
+const MAX_BACKOFF_MS = 5 * 60_000;
+export class UploadQueue extends EventEmitter {
+    journal;
+    target;
+    who;
+    concurrency;
+    smallLimit;
+    fragmentBytes;
+    lockRetryLimit;
+    retry;
+    now;
+    active = new Map();
+    stop = new AbortController();
+    timer;
+    idleWaiters = [];
+    state = "idle";
+    onCommitted = () => this.pump();
+    constructor(opts) {
+        super();
+        this.journal = opts.journal;
+        this.target = opts.target;
+        this.who = opts.who ?? os.hostname();
+        this.concurrency = Math.max(1, opts.concurrency ?? 2);
+        this.smallLimit = opts.smallLimitBytes ?? DEFAULT_SMALL_LIMIT;
+        this.fragmentBytes = Math.max(FRAGMENT_UNIT, Math.floor((opts.fragmentBytes ?? DEFAULT_FRAGMENT_BYTES) / FRAGMENT_UNIT) * FRAGMENT_UNIT);
+        this.lockRetryLimit = opts.lockRetryLimit ?? 10;
+        this.retry = opts.retry ?? { ...DEFAULT_RETRY_POLICY, maxAttempts: Number.MAX_SAFE_INTEGER, maxDelayMs: MAX_BACKOFF_MS };
+        this.now = opts.now ?? (() => new Date());
+        setMaxListeners(0, this.stop.signal);
+    }
+    /** Starts uploading what the journal holds (also what a previous run left) and what gets committed. */
+    start() {
+        if (this.state !== "idle")
+            return;
+        this.state = "running";
+        this.journal.on("committed", this.onCommitted);
+        this.pump();
+    }
+    status() {
+        const entries = this.journal.pending();
+        return {
+            pending: entries.length,
+            bytes: entries.reduce((n, e) => n + e.size, 0),
+            active: this.active.size,
+            entries: entries.map((e) => ({
+                id: e.id,
+                name: e.name,
+                size: e.size,
+                attempts: e.attempts,
+                ...(e.lastError !== undefined ? { lastError: e.lastError } : {}),
+                nextAttemptAt: e.nextAttemptAt,
+            })),
+        };
+    }
+    /** Resolves when nothing is pending ("all uploads done", for logoff scripts). */
+    waitIdle(signal) {
+        if (this.isIdle())
+            return Promise.resolve();
+        return new Promise((resolve, reject) => {
+            const onAbort = () => {
+                this.idleWaiters = this.idleWaiters.filter((w) => w !== done);
+                reject(new KonnektError("cancelled", "Stopped waiting for uploads."));
+            };
+            const done = () => {
+                signal.removeEventListener("abort", onAbort);
+                resolve();
+            };
+            if (signal.aborted) {
+                onAbort();
+                return;
+            }
+            signal.addEventListener("abort", onAbort, { once: true });
+            this.idleWaiters.push(done);
+        });
+    }
+    /** Drains: resolves when everything pending landed, or after `timeoutMs` (then stops). Idempotent. */
+    async close(timeoutMs = 30_000) {
+        if (this.state === "stopped")
+            return;
+        if (this.state === "idle")
+            this.start();
+        this.state = "closing";
+        try {
+            await this.waitIdle(AbortSignal.timeout(timeoutMs));
+        }
+        catch {
+            // Timed out: what is left stays journalled for the next run.
+        }
+        await this.destroy();
+    }
+    /** Stops at once; uploads in flight are aborted and stay journalled. Idempotent. */
+    async destroy() {
+        if (this.state === "stopped")
+            return;
+        this.state = "stopped";
+        this.journal.off("committed", this.onCommitted);
+        if (this.timer)
+            clearTimeout(this.timer);
+        this.stop.abort();
+        const running = [...this.active.values()];
+        for (const ac of running)
+            ac.abort();
+        while (this.active.size > 0)
+            await new Promise((r) => setImmediate(r));
+    }
+    isIdle() {
+        return this.journal.pending().length === 0;
+    }
+    pump() {
+        if (this.state !== "running" && this.state !== "closing")
+            return;
+        if (this.timer) {
+            clearTimeout(this.timer);
+            this.timer = undefined;
+        }
+        const entries = this.journal.pending();
+        if (entries.length === 0) {
+            const waiters = this.idleWaiters;
+            this.idleWaiters = [];
+            for (const w of waiters)
+                w();
+            return;
+        }
+        const now = Date.now();
+        const busyTargets = new Set();
+        for (const e of entries)
+            if (this.active.has(e.id))
+                busyTargets.add(`${e.parentKey}\n${e.originalName}`);
+        let earliest = Infinity;
+        for (const e of entries) {
+            if (this.active.size >= this.concurrency)
+                break;
+            if (this.active.has(e.id))
+                continue;
+            const key = `${e.parentKey}\n${e.originalName}`;
+            if (busyTargets.has(key))
+                continue;
+            busyTargets.add(key); // older entries of a target go first, one at a time
+            if (e.nextAttemptAt > now) {
+                earliest = Math.min(earliest, e.nextAttemptAt);
+                continue;
+            }
+            this.launch(e);
+        }
+        if (earliest < Infinity && this.active.size < this.concurrency) {
+            this.timer = setTimeout(() => this.pump(), Math.max(0, earliest - Date.now()));
+        }
+    }
+    launch(entry) {
+        const ac = new AbortController();
+        this.active.set(entry.id, ac);
+        const linked = linkSignals(ac.signal, this.stop.signal);
+        void this.runEntry(entry, linked.signal)
+            .catch(() => undefined)
+            .finally(() => {
+            linked.dispose();
+            this.active.delete(entry.id);
+            this.pump();
+        });
+    }
+    async runEntry(entry, signal) {
+        if (isLocalOnlyName(entry.name)) {
+            // Only reachable with a journal written by an older version: such files never go up.
+            this.journal.complete(entry, { itemKey: "", name: entry.name, etag: "", size: entry.size });
+            return;
+        }
+        try {
+            const item = await this.upload(entry, signal);
+            this.journal.complete(entry, item);
+            this.emit("uploaded", { id: entry.id, item, conflictCopy: entry.conflictName !== undefined });
+        }
+        catch (err) {
+            if (signal.aborted)
+                return;
+            const e = toKonnektError(err);
+            if (e.code === "conflict" && entry.conflictName === undefined) {
+                this.toConflictCopy(entry, "etag");
+                return;
+            }
+            if (e.code === "locked" && entry.lockAttempts + 1 >= this.lockRetryLimit && entry.conflictName === undefined) {
+                this.toConflictCopy(entry, "locked");
+                return;
+            }
+            const decision = shouldRetry(e.code === "offline" || e.code === "timeout"
+                ? { error: Object.assign(new Error(e.message), { code: "ECONNRESET" }) }
+                : { status: e.code === "locked" ? 503 : typeof e.data.status === "number" ? e.data.status : 503, headers: e.data.retryAfterSeconds !== undefined ? { "retry-after": String(e.data.retryAfterSeconds) } : {} }, 1, { ...this.retry, maxAttempts: Number.MAX_SAFE_INTEGER });
+            // Past the first attempts, back off exponentially whatever the status said (a 400 does not fix itself fast).
+            const backoff = Math.min(this.retry.maxDelayMs, this.retry.baseDelayMs * 2 ** Math.min(20, entry.attempts));
+            const delayMs = decision.retry ? Math.max(decision.delayMs, e.data.retryAfterSeconds !== undefined ? 0 : backoff / 2) : backoff;
+            this.journal.recordFailure(entry.id, `${e.code}: ${e.message}`, Date.now() + delayMs, e.code === "locked");
+            this.emit("retry", { id: entry.id, error: e, delayMs });
+        }
+    }
+    toConflictCopy(entry, reason) {
+        const copyName = conflictCopyName(entry.originalName, this.who, this.now());
+        if (entry.uploadUrl)
+            void this.target.cancelSession(entry.uploadUrl, AbortSignal.timeout(10_000)).catch(() => undefined);
+        this.journal.markConflict(entry.id, copyName);
+        this.emit("conflict", { id: entry.id, name: entry.originalName, copyName, reason });
+    }
+    async upload(entry, signal) {
+        const addr = { parentKey: entry.parentKey, name: entry.name, ...(entry.itemKey !== undefined ? { itemKey: entry.itemKey } : {}) };
+        const opts = {
+            onNameConflict: entry.conflictName !== undefined ? "rename" : "replace",
+            ...(entry.baseEtag !== undefined ? { ifMatch: entry.baseEtag } : {}),
+        };
+        if (entry.size <= this.smallLimit && entry.uploadUrl === undefined) {
+            const body = fs.readFileSync(entry.stagingPath);
+            return this.target.putSmall(addr, body, opts, signal);
+        }
+        let url = entry.uploadUrl;
+        let offset = 0;
+        if (url !== undefined) {
+            const st = await this.target.sessionStatus(url, signal);
+            if (st === undefined)
+                url = undefined;
+            else
+                offset = st.nextExpected;
+        }
+        if (url === undefined) {
+            url = (await this.target.createSession(addr, entry.size, opts, signal)).uploadUrl;
+            // Journalled before any fragment: a restart resumes this session instead of starting over.
+            this.journal.setUploadUrl(entry.id, url);
+            offset = 0;
+        }
+        const fd = fs.openSync(entry.stagingPath, "r");
+        try {
+            for (let guard = 0; guard < 1_000_000; guard++) {
+                const len = Math.min(this.fragmentBytes, entry.size - offset);
+                const buf = Buffer.allocUnsafe(len);
+                let got = 0;
+                while (got < len) {
+                    const n = fs.readSync(fd, buf, got, len - got, offset + got);
+                    if (n === 0)
+                        throw new KonnektError("internal", "A staging file is shorter than its journal entry.");
+                    got += n;
+                }
+                let res;
+                try {
+                    res = await this.target.putFragment(url, offset, buf, entry.size, signal);
+                }
+                catch (err) {
+                    const e = toKonnektError(err);
+                    // 416: the service already has this range (e.g. the answer to our last fragment was lost).
+                    if (e.code === "invalidArgument" && typeof e.data.nextExpected === "number") {
+                        offset = e.data.nextExpected;
+                        continue;
+                    }
+                    throw e;
+                }
+                this.emit("fragment", { id: entry.id, start: offset, end: offset + len, total: entry.size });
+                if (res.done)
+                    return res.item;
+                offset = res.nextExpected;
+            }
+            throw new KonnektError("internal", "An upload session did not complete.");
+        }
+        finally {
+            fs.closeSync(fd);
+        }
+    }
+}
+//# sourceMappingURL=upload-queue.js.map

@@ -1,0 +1,190 @@
+/**
+ * The tenant's metadata store (SQLite, one database per tenant): libraries, items keyed by
+ * UniqueId, folder listing times, and the change cursor of each library.
+ *
+ * Caching rules: a folder's children are known when `listed_at` is set (the whole listing was
+ * stored in one transaction); a listing is fresh for `listingTtlMs`, and change polling clears
+ * `listed_at` of exactly the folders it cannot patch. Items never hold content, only metadata.
+ * All calls are synchronous (better-sqlite3); hot lookups go through prepared statements.
+ */
+import Database from "better-sqlite3";
+import { mkdirSync } from "node:fs";
+import { dirname } from "node:path";
+const SCHEMA = `
+PRAGMA journal_mode = WAL;
+PRAGMA synchronous = NORMAL;
+CREATE TABLE IF NOT EXISTS libraries (
+  key TEXT PRIMARY KEY, info TEXT NOT NULL, root_id TEXT, delta_link TEXT, seen_at INTEGER NOT NULL
+);
+CREATE TABLE IF NOT EXISTS items (
+  unique_id TEXT PRIMARY KEY, item_id TEXT NOT NULL, library TEXT NOT NULL, parent_id TEXT,
+  name TEXT NOT NULL, name_lower TEXT NOT NULL, is_folder INTEGER NOT NULL, size INTEGER NOT NULL,
+  mtime INTEGER NOT NULL, ctime INTEGER NOT NULL, etag TEXT NOT NULL, ctag TEXT NOT NULL,
+  web_url TEXT NOT NULL, child_count INTEGER NOT NULL, listed_at INTEGER
+);
+CREATE INDEX IF NOT EXISTS items_parent ON items(parent_id, name_lower);
+CREATE INDEX IF NOT EXISTS items_item_id ON items(item_id);
+CREATE INDEX IF NOT EXISTS items_library ON items(library);
+CREATE TABLE IF NOT EXISTS names (key TEXT PRIMARY KEY, name TEXT NOT NULL);
+`;
+function fromDb(r) {
+    return {
+        uniqueId: r.unique_id,
+        itemId: r.item_id,
+        library: r.library,
+        parentId: r.parent_id,
+        name: r.name,
+        isFolder: r.is_folder === 1,
+        size: r.size,
+        mtimeMs: r.mtime,
+        ctimeMs: r.ctime,
+        etag: r.etag,
+        ctag: r.ctag,
+        webUrl: r.web_url,
+        childCount: r.child_count,
+        listedAt: r.listed_at,
+    };
+}
+export class MetadataStore {
+    db;
+    stmts;
+    constructor(path) {
+        mkdirSync(dirname(path), { recursive: true, mode: 0o700 });
+        this.db = new Database(path);
+        this.db.exec(SCHEMA);
+        this.stmts = {
+            item: this.db.prepare("SELECT * FROM items WHERE unique_id = ?"),
+            byItemId: this.db.prepare("SELECT * FROM items WHERE item_id = ?"),
+            child: this.db.prepare("SELECT * FROM items WHERE parent_id = ? AND name_lower = ?"),
+            children: this.db.prepare("SELECT * FROM items WHERE parent_id = ? ORDER BY is_folder DESC, name_lower"),
+            upsert: this.db.prepare(`INSERT INTO items (unique_id,item_id,library,parent_id,name,name_lower,is_folder,size,mtime,ctime,etag,ctag,web_url,child_count,listed_at)
+         VALUES (@uniqueId,@itemId,@library,@parentId,@name,@nameLower,@isFolder,@size,@mtimeMs,@ctimeMs,@etag,@ctag,@webUrl,@childCount,NULL)
+         ON CONFLICT(unique_id) DO UPDATE SET item_id=excluded.item_id, parent_id=excluded.parent_id, name=excluded.name,
+           name_lower=excluded.name_lower, is_folder=excluded.is_folder, size=excluded.size, mtime=excluded.mtime, ctime=excluded.ctime,
+           etag=excluded.etag, ctag=excluded.ctag, web_url=excluded.web_url, child_count=excluded.child_count`),
+            clearNameClash: this.db.prepare("DELETE FROM items WHERE parent_id = ? AND name_lower = ? AND unique_id <> ?"),
+            setListed: this.db.prepare("UPDATE items SET listed_at = ? WHERE unique_id = ?"),
+            deleteOne: this.db.prepare("DELETE FROM items WHERE unique_id = ?"),
+            childIds: this.db.prepare("SELECT unique_id FROM items WHERE parent_id = ?"),
+            count: this.db.prepare("SELECT count(*) AS n FROM items"),
+            libs: this.db.prepare("SELECT key, info, root_id, delta_link FROM libraries"),
+            upsertLib: this.db.prepare("INSERT INTO libraries (key, info, seen_at) VALUES (?, ?, ?) ON CONFLICT(key) DO UPDATE SET info = excluded.info, seen_at = excluded.seen_at"),
+            deleteLib: this.db.prepare("DELETE FROM libraries WHERE key = ?"),
+            deleteLibItems: this.db.prepare("DELETE FROM items WHERE library = ?"),
+            setRoot: this.db.prepare("UPDATE libraries SET root_id = ? WHERE key = ?"),
+            setDelta: this.db.prepare("UPDATE libraries SET delta_link = ? WHERE key = ?"),
+            staleLib: this.db.prepare("UPDATE items SET listed_at = NULL WHERE library = ?"),
+            names: this.db.prepare("SELECT key, name FROM names"),
+            setName: this.db.prepare("INSERT INTO names (key, name) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET name = excluded.name"),
+        };
+    }
+    // --- libraries ---
+    libraries() {
+        return this.stmts.libs.all().map((r) => ({ info: JSON.parse(r.info), rootId: r.root_id, deltaLink: r.delta_link }));
+    }
+    /** Replaces the set of libraries; items of libraries that disappeared are dropped. */
+    setLibraries(libs, now = Date.now()) {
+        this.db.transaction(() => {
+            const keep = new Set(libs.map((l) => l.key));
+            for (const old of this.stmts.libs.all()) {
+                if (!keep.has(old.key)) {
+                    this.stmts.deleteLibItems.run(old.key);
+                    this.stmts.deleteLib.run(old.key);
+                }
+            }
+            for (const l of libs) {
+                this.stmts.upsertLib.run(l.key, JSON.stringify(l), now);
+                this.stmts.setName.run(l.key, l.libraryName);
+                this.stmts.setName.run(l.webUrl.toLowerCase(), l.siteName);
+            }
+        })();
+    }
+    /** Names given before, so that discovery keeps them stable across restarts. */
+    previousNames() {
+        return new Map(this.stmts.names.all().map((r) => [r.key, r.name]));
+    }
+    setLibraryRoot(key, root) {
+        this.db.transaction(() => {
+            this.upsertRow(root);
+            this.stmts.setRoot.run(root.uniqueId, key);
+        })();
+    }
+    setDeltaLink(key, link) {
+        this.stmts.setDelta.run(link, key);
+    }
+    /** Every listing of the library becomes stale (after a change-token resync). */
+    markLibraryStale(key) {
+        this.stmts.staleLib.run(key);
+    }
+    // --- items ---
+    item(uniqueId) {
+        const r = this.stmts.item.get(uniqueId);
+        return r ? fromDb(r) : undefined;
+    }
+    itemByDriveId(itemId) {
+        const r = this.stmts.byItemId.get(itemId);
+        return r ? fromDb(r) : undefined;
+    }
+    child(parentId, name) {
+        const r = this.stmts.child.get(parentId, name.toLowerCase());
+        return r ? fromDb(r) : undefined;
+    }
+    children(parentId) {
+        return this.stmts.children.all(parentId).map(fromDb);
+    }
+    itemCount() {
+        return this.stmts.count.get().n;
+    }
+    /** Starts a full listing of a folder; pages are added as they arrive, `finish` commits it. */
+    beginListing(parentId) {
+        const seen = new Set();
+        return {
+            add: (rows) => {
+                this.db.transaction(() => {
+                    for (const r of rows) {
+                        this.upsertRow(r);
+                        seen.add(r.uniqueId);
+                    }
+                })();
+            },
+            finish: (now = Date.now()) => {
+                this.db.transaction(() => {
+                    // Children that were not in the listing were removed remotely (with their subtrees).
+                    for (const c of this.stmts.childIds.all(parentId))
+                        if (!seen.has(c.unique_id))
+                            this.removeSubtree(c.unique_id);
+                    this.stmts.setListed.run(now, parentId);
+                })();
+            },
+        };
+    }
+    /** Applies one changed item from the change feed. */
+    upsert(row) {
+        this.db.transaction(() => this.upsertRow(row))();
+    }
+    remove(uniqueId) {
+        this.db.transaction(() => this.removeSubtree(uniqueId))();
+    }
+    setListedAt(uniqueId, at) {
+        this.stmts.setListed.run(at, uniqueId);
+    }
+    close() {
+        this.db.close();
+    }
+    upsertRow(r) {
+        // A name freed by a rename may be reused by another item before the change feed says so.
+        if (r.parentId)
+            this.stmts.clearNameClash.run(r.parentId, r.name.toLowerCase(), r.uniqueId);
+        this.stmts.upsert.run({ ...r, nameLower: r.name.toLowerCase(), isFolder: r.isFolder ? 1 : 0 });
+    }
+    removeSubtree(uniqueId) {
+        const stack = [uniqueId];
+        while (stack.length > 0) {
+            const id = stack.pop();
+            for (const c of this.stmts.childIds.all(id))
+                stack.push(c.unique_id);
+            this.stmts.deleteOne.run(id);
+        }
+    }
+}
+//# sourceMappingURL=metadata-store.js.map

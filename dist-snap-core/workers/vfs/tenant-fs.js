@@ -1,0 +1,523 @@
+/**
+ * The tenant's tree as a file system: the MountFileSystem the mount adapter needs, built from the
+ * tenant session (names, metadata), the content engine (cached ranged reads) and the write path
+ * (journal + upload queue).
+ *
+ * Keys (stable for the life of a mount, never reused for another item):
+ * - `ns:/` and `ns:/<site>` for the levels above libraries (names are stable by design);
+ * - `u:<UniqueId>` for every SharePoint item, library roots included (a rename keeps the key);
+ * - `l:<n>` for a file created here and not yet known remotely; once uploaded it becomes an alias
+ *   of its `u:` key.
+ *
+ * Writes: a file opened for writing gets a local working copy (the whole current content, unless
+ * truncated). close/fsync journals it (durable before close returns) and the upload queue sends it
+ * with If-Match on the ETag the edit started from. Until the upload lands, the working copy is what
+ * this mount shows. Office lock and temp files never leave the machine.
+ *
+ * Concurrency: the JS thread only; the overlay maps are the shared state.
+ */
+import { randomUUID } from "node:crypto";
+import { closeSync, ftruncateSync, mkdirSync, openSync, readSync, rmSync, writeSync } from "node:fs";
+import { join } from "node:path";
+import { KonnektError } from "../errors.js";
+import { ItemReader } from "../content/item-reader.js";
+import { isLocalOnlyName } from "../content/upload/names.js";
+import { uniqueIdFromETag } from "../tenant/drive-api.js";
+import { assertStorableName } from "../tenant/names.js";
+import { contentKey } from "./content-router.js";
+const ROOT_KEY = "ns:/";
+const DIR_MODE = 0o755;
+const FILE_MODE = 0o644;
+function lower(s) {
+    return s.toLowerCase();
+}
+export class TenantFileSystem {
+    d;
+    rootKey = ROOT_KEY;
+    byKey = new Map();
+    byName = new Map();
+    byJournalId = new Map();
+    /** `l:` keys of files that have since appeared remotely. */
+    aliases = new Map();
+    nextLocal = 1;
+    constructor(d) {
+        this.d = d;
+        mkdirSync(d.workDir, { recursive: true, mode: 0o700 });
+        d.queue.on("uploaded", (e) => this.onUploaded(e.id, e.item));
+    }
+    // --- names and attributes ---
+    async lookup(parent, name, signal) {
+        const parentRow = this.rowOfKey(parent);
+        if (parentRow) {
+            const local = this.byName.get(`${parentRow.uniqueId}/${lower(name)}`);
+            if (local)
+                return { key: local.key, attr: this.localAttr(local) };
+        }
+        const entry = await this.d.session.resolve(`${this.pathOfKey(parent)}/${name}`.replace(/^\/\//, "/"), signal);
+        return this.itemOfEntry(entry);
+    }
+    async getattr(key, signal) {
+        const local = this.byKey.get(this.resolveAlias(key));
+        if (local)
+            return this.localAttr(local);
+        if (key.startsWith("ns:"))
+            return this.dirAttr(0);
+        const row = this.rowOfKey(key);
+        if (row)
+            return this.rowAttr(row);
+        // Not in the store any more (evicted by a resync): resolve by path again.
+        return this.itemOfEntry(await this.d.session.resolve(this.pathOfKey(key), signal)).attr;
+    }
+    async readdir(key, signal) {
+        const entries = await this.d.session.list(this.pathOfKey(key), signal);
+        const out = entries.map((e) => ({ name: e.name, ...this.itemOfEntry(e) }));
+        const row = this.rowOfKey(key);
+        if (row) {
+            // Files written here and not yet listed remotely are part of the folder.
+            const seen = new Set(out.map((e) => lower(e.name)));
+            for (const f of this.byKey.values()) {
+                if (f.parentId === row.uniqueId && !seen.has(lower(f.name)))
+                    out.push({ name: f.name, key: f.key, attr: this.localAttr(f) });
+            }
+            for (const e of out) {
+                const local = this.byName.get(`${row.uniqueId}/${lower(e.name)}`);
+                if (local)
+                    e.attr = this.localAttr(local);
+            }
+        }
+        return out;
+    }
+    statfs() {
+        const s = this.d.cache.stats();
+        // SharePoint quotas are per site; the cache budget is what this machine can hold.
+        return Promise.resolve({ totalBytes: Math.max(s.capBytes, 1) * 16, freeBytes: Math.max(s.capBytes - s.usedBytes, 0) * 16 });
+    }
+    xattrs(key) {
+        const row = this.rowOfKey(key);
+        const attrs = row ? { webUrl: row.webUrl, uniqueId: row.uniqueId, etag: row.etag } : {};
+        return Promise.resolve(attrs);
+    }
+    // --- reading and writing ---
+    async open(key, intent, signal) {
+        const k = this.resolveAlias(key);
+        let local = this.byKey.get(k);
+        if (!intent.write && !local) {
+            const row = this.requireRow(k);
+            if (row.isFolder)
+                throw new KonnektError("isADirectory", `${row.name} is a folder.`);
+            const lib = this.libraryOf(row);
+            // Same ETag as the kernel's cached pages: keep them (close-to-open consistency).
+            return { handle: { kind: "read", key: k, uniqueId: row.uniqueId, itemId: row.itemId, driveId: lib.driveId }, keepCache: false };
+        }
+        if (!local)
+            local = await this.startEdit(k, intent.truncate, signal);
+        else if (intent.truncate && intent.write)
+            this.truncateLocal(local, 0);
+        local.opens++;
+        const fd = openSync(local.workPath, "r+");
+        return { handle: { kind: "write", key: local.key, file: local, fd }, directIo: false };
+    }
+    async read(h, offset, length, signal) {
+        if (h.kind === "write") {
+            const buf = Buffer.alloc(Math.max(0, Math.min(length, h.file.size - offset)));
+            const n = buf.length > 0 ? readSync(h.fd, buf, 0, buf.length, offset) : 0;
+            return buf.subarray(0, n);
+        }
+        const local = this.byKey.get(h.key);
+        if (local) {
+            // Written here since this descriptor opened: the local copy is the newest content.
+            const fd = openSync(local.workPath, "r");
+            try {
+                const buf = Buffer.alloc(Math.max(0, Math.min(length, local.size - offset)));
+                return buf.subarray(0, buf.length > 0 ? readSync(fd, buf, 0, buf.length, offset) : 0);
+            }
+            finally {
+                closeSync(fd);
+            }
+        }
+        const reader = await this.readerOf(h, signal);
+        return reader.read(offset, length, signal);
+    }
+    write(h, offset, data) {
+        if (h.kind !== "write")
+            return Promise.reject(new KonnektError("invalidArgument", "The file was not opened for writing."));
+        const n = writeSync(h.fd, data, 0, data.length, offset);
+        h.file.size = Math.max(h.file.size, offset + n);
+        h.file.mtimeMs = Date.now();
+        h.file.dirty = true;
+        return Promise.resolve(n);
+    }
+    flush(h) {
+        return this.commitAsync(h);
+    }
+    fsync(h) {
+        return this.commitAsync(h);
+    }
+    commitAsync(h) {
+        try {
+            if (h.kind === "write")
+                this.commit(h.file);
+            return Promise.resolve();
+        }
+        catch (err) {
+            return Promise.reject(err instanceof Error ? err : new Error(String(err)));
+        }
+    }
+    async release(h) {
+        if (h.kind === "read") {
+            if (h.reader)
+                await (await h.reader.catch(() => undefined))?.close?.();
+            return;
+        }
+        closeSync(h.fd);
+        h.file.opens--;
+        this.commit(h.file);
+        this.maybeDropLocal(h.file);
+    }
+    async create(parent, name, _mode, intent, signal) {
+        const parentRow = this.requireFolderRow(parent);
+        assertStorableName(name);
+        const existing = this.byName.get(`${parentRow.uniqueId}/${lower(name)}`);
+        const remote = existing ? undefined : await this.remoteChild(parentRow, name, signal);
+        if ((existing || remote) && intent.exclusive)
+            throw new KonnektError("alreadyExists", `${name} already exists.`);
+        if (existing || remote) {
+            const key = existing?.key ?? `u:${remote.uniqueId}`;
+            const opened = await this.open(key, { ...intent, write: true, truncate: true }, signal);
+            return { ...opened, item: { key: opened.handle.key, attr: await this.getattr(opened.handle.key, signal) } };
+        }
+        const lib = this.libraryOf(parentRow);
+        const local = this.newLocal(`l:${this.nextLocal++}`, lib, parentRow.uniqueId, name, undefined);
+        local.dirty = true; // an empty new file is still a file: it is uploaded on close
+        local.opens++;
+        const fd = openSync(local.workPath, "r+");
+        this.d.onInvalidate?.({ entry: { parent, name } });
+        return { handle: { kind: "write", key: local.key, file: local, fd }, item: { key: local.key, attr: this.localAttr(local) } };
+    }
+    async setattr(key, changes, handle, signal) {
+        if (changes.size !== undefined) {
+            const k = this.resolveAlias(key);
+            let local = handle?.kind === "write" ? handle.file : this.byKey.get(k);
+            const standalone = !local;
+            if (!local)
+                local = await this.startEdit(k, changes.size === 0, signal);
+            this.truncateLocal(local, changes.size);
+            if (standalone) {
+                // truncate(2) without an open descriptor: no close will follow, so journal now.
+                this.commit(local);
+                this.maybeDropLocal(local);
+            }
+        }
+        // Times and modes are SharePoint's to keep: accepted, not stored (tar, cp -p and touch succeed).
+        return this.getattr(key, signal);
+    }
+    // --- namespace changes ---
+    async mkdir(parent, name, _mode, signal) {
+        const parentRow = this.requireFolderRow(parent);
+        assertStorableName(name);
+        const lib = this.libraryOf(parentRow);
+        const j = await this.d.writes.createFolder(lib.webUrl, lib.driveId, parentRow.itemId, name, "fail", signal);
+        const row = this.d.session.recordLocal(j, lib, parentRow.uniqueId);
+        if (!row)
+            throw new KonnektError("serviceError", `SharePoint created ${name} without an id.`);
+        return { key: `u:${row.uniqueId}`, attr: this.rowAttr(row) };
+    }
+    async unlink(parent, name, signal) {
+        const parentRow = this.requireFolderRow(parent);
+        const local = this.byName.get(`${parentRow.uniqueId}/${lower(name)}`);
+        if (local) {
+            // Let journalled saves land first, or they would bring the file back after the delete.
+            await this.waitForUploads(local, signal);
+            this.dropLocal(local, true);
+        }
+        const row = await this.remoteChild(parentRow, name, signal);
+        if (!row) {
+            if (local)
+                return;
+            throw new KonnektError("notFound", `${name} does not exist.`);
+        }
+        if (row.isFolder)
+            throw new KonnektError("isADirectory", `${name} is a folder.`);
+        const lib = this.libraryOf(row);
+        await this.d.writes.delete(lib.webUrl, lib.driveId, row.itemId, signal);
+        this.d.session.forget(row.uniqueId);
+        this.d.cache.invalidate(row.uniqueId);
+    }
+    async rmdir(parent, name, signal) {
+        const parentRow = this.requireFolderRow(parent);
+        const row = await this.remoteChild(parentRow, name, signal);
+        if (!row)
+            throw new KonnektError("notFound", `${name} does not exist.`);
+        if (!row.isFolder)
+            throw new KonnektError("notADirectory", `${name} is not a folder.`);
+        const children = await this.readdir(`u:${row.uniqueId}`, signal);
+        if (children.length > 0)
+            throw new KonnektError("notEmpty", `${name} is not empty.`);
+        const lib = this.libraryOf(row);
+        await this.d.writes.delete(lib.webUrl, lib.driveId, row.itemId, signal);
+        this.d.session.forget(row.uniqueId);
+    }
+    async rename(parent, name, newParent, newName, options, signal) {
+        const from = this.requireFolderRow(parent);
+        const to = this.requireFolderRow(newParent);
+        assertStorableName(newName);
+        if (from.library !== to.library)
+            throw new KonnektError("notSupported", "Moving between libraries is not supported; copy the item instead.");
+        const target = this.byName.get(`${to.uniqueId}/${lower(newName)}`) ?? (await this.remoteChild(to, newName, signal));
+        const sameItem = from.uniqueId === to.uniqueId && lower(name) === lower(newName);
+        if (target && !sameItem) {
+            if (options.noReplace)
+                throw new KonnektError("alreadyExists", `${newName} already exists.`);
+            if ("isFolder" in target && target.isFolder)
+                throw new KonnektError("isADirectory", `${newName} is a folder.`);
+            await this.unlink(newParent, newName, signal);
+        }
+        const local = this.byName.get(`${from.uniqueId}/${lower(name)}`);
+        if (local) {
+            await this.waitForUploads(local, signal);
+            this.byName.delete(`${local.parentId}/${lower(local.name)}`);
+            const wasLocalOnly = isLocalOnlyName(local.name);
+            local.parentId = to.uniqueId;
+            local.name = newName;
+            this.byName.set(`${to.uniqueId}/${lower(newName)}`, local);
+            if (local.uniqueId === undefined) {
+                // Never uploaded (a new file, or a temp file renamed to its real name, as Office saves).
+                if (wasLocalOnly)
+                    local.dirty = true;
+                this.commit(local);
+                this.maybeDropLocal(local);
+                return;
+            }
+        }
+        const row = local?.uniqueId ? this.d.session.item(local.uniqueId) : await this.remoteChild(from, name, signal);
+        if (!row)
+            throw new KonnektError("notFound", `${name} does not exist.`);
+        const lib = this.libraryOf(row);
+        const j = await this.d.writes.move(lib.webUrl, lib.driveId, row.itemId, { ...(from.uniqueId !== to.uniqueId ? { parentItemId: to.itemId } : {}), name: newName }, signal);
+        this.d.session.recordLocal(j, lib, to.uniqueId);
+    }
+    // --- the write path ---
+    async startEdit(key, truncate, signal) {
+        const row = this.requireRow(key);
+        if (row.isFolder)
+            throw new KonnektError("isADirectory", `${row.name} is a folder.`);
+        const lib = this.libraryOf(row);
+        const local = this.newLocal(key, lib, row.parentId, row.name, row);
+        if (!truncate && row.size > 0) {
+            // Editing in place needs the current bytes: read them through the cache into the working copy.
+            const reader = await ItemReader.open({ cache: this.d.cache, source: this.d.router, fetcher: this.d.fetcher, uniqueId: row.uniqueId, itemKey: contentKey(lib.driveId, row.itemId), ...(this.d.ca ? { ca: this.d.ca } : {}) }, signal);
+            try {
+                const fd = openSync(local.workPath, "r+");
+                try {
+                    for (let pos = 0; pos < reader.size; pos += 4 * 1024 * 1024) {
+                        const chunk = await reader.read(pos, Math.min(4 * 1024 * 1024, reader.size - pos), signal);
+                        writeSync(fd, chunk, 0, chunk.length, pos);
+                    }
+                }
+                finally {
+                    closeSync(fd);
+                }
+                local.size = reader.size;
+                local.baseEtag = reader.etag;
+            }
+            finally {
+                await reader.close();
+            }
+        }
+        return local;
+    }
+    newLocal(key, lib, parentId, name, row) {
+        const workPath = join(this.d.workDir, randomUUID());
+        closeSync(openSync(workPath, "w", 0o600));
+        const local = {
+            key,
+            lib,
+            parentId,
+            name,
+            ...(row ? { uniqueId: row.uniqueId, itemId: row.itemId, baseEtag: row.etag } : {}),
+            workPath,
+            size: 0,
+            mtimeMs: Date.now(),
+            ctimeMs: row?.ctimeMs ?? Date.now(),
+            opens: 0,
+            dirty: false,
+            pending: new Set(),
+        };
+        this.byKey.set(key, local);
+        this.byName.set(`${parentId}/${lower(name)}`, local);
+        return local;
+    }
+    truncateLocal(local, size) {
+        ftruncateSyncPath(local.workPath, size);
+        local.size = size;
+        local.mtimeMs = Date.now();
+        local.dirty = true;
+    }
+    /** Journals the working copy: once this returns, the content survives a crash. */
+    commit(local) {
+        if (!local.dirty)
+            return;
+        local.dirty = false;
+        if (isLocalOnlyName(local.name))
+            return;
+        const parent = this.d.session.item(local.parentId);
+        if (!parent)
+            throw new KonnektError("notFound", "The folder of this file is gone.");
+        const r = this.d.journal.commitFile({
+            parentKey: contentKey(local.lib.driveId, parent.itemId),
+            name: local.name,
+            ...(local.itemId !== undefined ? { itemKey: contentKey(local.lib.driveId, local.itemId) } : {}),
+        }, local.baseEtag, local.workPath);
+        if (!r.localOnly) {
+            local.pending.add(r.id);
+            this.byJournalId.set(r.id, local);
+        }
+    }
+    onUploaded(id, item) {
+        const local = this.byJournalId.get(id);
+        this.byJournalId.delete(id);
+        if (!local)
+            return;
+        local.pending.delete(id);
+        const itemId = item.itemKey.slice(item.itemKey.lastIndexOf("/") + 1);
+        const uniqueId = uniqueIdFromETag(item.etag);
+        local.itemId = itemId;
+        local.baseEtag = item.etag;
+        if (uniqueId && local.uniqueId === undefined) {
+            local.uniqueId = uniqueId;
+            if (local.key.startsWith("l:"))
+                this.aliases.set(local.key, `u:${uniqueId}`);
+        }
+        if (uniqueId) {
+            this.d.session.recordLocal({ id: itemId, name: item.name, eTag: item.etag, size: item.size, lastModifiedDateTime: new Date(local.mtimeMs).toISOString(), createdDateTime: new Date(local.ctimeMs).toISOString(), file: {} }, local.lib, local.parentId);
+            // The cached bytes of the old version are stale; the new ones are the working copy.
+            this.d.cache.invalidate(uniqueId);
+        }
+        this.maybeDropLocal(local);
+    }
+    maybeDropLocal(local) {
+        if (local.opens > 0 || local.dirty || local.pending.size > 0)
+            return;
+        // Temp and lock files stay local for as long as they exist.
+        if (isLocalOnlyName(local.name))
+            return;
+        this.dropLocal(local, false);
+    }
+    dropLocal(local, deleted) {
+        if (this.byName.get(`${local.parentId}/${lower(local.name)}`) === local)
+            this.byName.delete(`${local.parentId}/${lower(local.name)}`);
+        this.byKey.delete(local.key);
+        if (local.opens === 0)
+            rmSync(local.workPath, { force: true });
+        if (deleted)
+            for (const id of local.pending)
+                this.byJournalId.delete(id);
+    }
+    async waitForUploads(local, signal) {
+        while (local.pending.size > 0) {
+            if (signal.aborted)
+                throw new KonnektError("cancelled", "Interrupted while waiting for an upload.");
+            await new Promise((resolve) => {
+                const done = () => {
+                    this.d.queue.off("uploaded", done);
+                    resolve();
+                };
+                this.d.queue.on("uploaded", done);
+                signal.addEventListener("abort", done, { once: true });
+            });
+        }
+    }
+    async readerOf(h, signal) {
+        h.reader ??= ItemReader.open({ cache: this.d.cache, source: this.d.router, fetcher: this.d.fetcher, uniqueId: h.uniqueId, itemKey: contentKey(h.driveId, h.itemId), ...(this.d.ca ? { ca: this.d.ca } : {}) }, signal);
+        return h.reader;
+    }
+    // --- keys ---
+    resolveAlias(key) {
+        return this.aliases.get(key) ?? key;
+    }
+    rowOfKey(key) {
+        const k = this.resolveAlias(key);
+        if (k.startsWith("u:"))
+            return this.d.session.item(k.slice(2));
+        return undefined;
+    }
+    requireRow(key) {
+        const row = this.rowOfKey(key);
+        if (!row)
+            throw new KonnektError("notFound", "The item is no longer known; list its folder again.");
+        return row;
+    }
+    requireFolderRow(key) {
+        if (key.startsWith("ns:"))
+            throw new KonnektError("readOnly", "Sites and libraries are not created or changed from here.");
+        const row = this.requireRow(key);
+        if (!row.isFolder)
+            throw new KonnektError("notADirectory", `${row.name} is not a folder.`);
+        return row;
+    }
+    libraryOf(row) {
+        const lib = this.d.session.libraryOfRow(row);
+        if (!lib)
+            throw new KonnektError("notFound", "The library of this item is no longer available.");
+        return lib;
+    }
+    pathOfKey(key) {
+        const k = this.resolveAlias(key);
+        if (k.startsWith("ns:"))
+            return k.slice(3);
+        const local = this.byKey.get(k);
+        if (local && local.uniqueId === undefined) {
+            const parentPath = this.d.session.pathOf(local.parentId);
+            if (parentPath)
+                return `${parentPath}/${local.name}`;
+        }
+        const path = k.startsWith("u:") ? this.d.session.pathOf(k.slice(2)) : undefined;
+        if (!path)
+            throw new KonnektError("notFound", "The item is no longer known; list its folder again.");
+        return path;
+    }
+    async remoteChild(folder, name, signal) {
+        const path = this.d.session.pathOf(folder.uniqueId);
+        if (!path)
+            return undefined;
+        try {
+            const e = await this.d.session.resolve(`${path}/${name}`, signal);
+            return e.uniqueId ? this.d.session.item(e.uniqueId) : undefined;
+        }
+        catch (err) {
+            if (err instanceof KonnektError && err.code === "notFound")
+                return undefined;
+            throw err;
+        }
+    }
+    itemOfEntry(e) {
+        if (!e.uniqueId)
+            return { key: `ns:${e.path}`, attr: this.dirAttr(0) };
+        const local = this.byKey.get(`u:${e.uniqueId}`);
+        if (local)
+            return { key: local.key, attr: this.localAttr(local) };
+        return {
+            key: `u:${e.uniqueId}`,
+            attr: e.kind === "file" ? { kind: "file", size: e.size, mode: FILE_MODE, mtimeMs: e.mtimeMs, ctimeMs: e.ctimeMs } : this.dirAttr(e.mtimeMs),
+        };
+    }
+    rowAttr(row) {
+        return row.isFolder ? this.dirAttr(row.mtimeMs) : { kind: "file", size: row.size, mode: FILE_MODE, mtimeMs: row.mtimeMs, ctimeMs: row.ctimeMs };
+    }
+    localAttr(f) {
+        return { kind: "file", size: f.size, mode: FILE_MODE, mtimeMs: f.mtimeMs, ctimeMs: f.ctimeMs };
+    }
+    dirAttr(mtimeMs) {
+        return { kind: "directory", size: 0, mode: DIR_MODE, mtimeMs };
+    }
+}
+function ftruncateSyncPath(path, size) {
+    const fd = openSync(path, "r+");
+    try {
+        ftruncateSync(fd, size);
+    }
+    finally {
+        closeSync(fd);
+    }
+}
+//# sourceMappingURL=tenant-fs.js.map

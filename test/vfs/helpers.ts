@@ -1,0 +1,50 @@
+/** A tenant mounted by a fixture process against a test emulator. */
+import { mkdirSync } from "node:fs";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { serve, tempDir, type Served } from "../mount/helpers.js";
+import { startEmulator, trustEmulatorCa, type StartOptions, type TestEmulator } from "../helpers/emulator.js";
+
+export const TENANT_FIXTURE = fileURLToPath(new URL("./fixture/serve-tenant.js", import.meta.url));
+
+type Teardown = Parameters<typeof serve>[0];
+
+export async function emulatorForMount(t: Teardown, opts: StartOptions = {}): Promise<TestEmulator> {
+  const emu = await startEmulator({ autoApprove: "adele", ...opts });
+  t.teardown(() => emu.stop());
+  trustEmulatorCa(emu.caFile);
+  return emu;
+}
+
+/** Serves contoso (as adele) at `<dir>/mnt`; reuse `dir` to restart over the same state. */
+export async function serveTenant(t: Teardown, emu: TestEmulator, opts: { dir?: string; pollMs?: number; tenant?: string } = {}): Promise<Served> {
+  const dir = opts.dir ?? tempDir(t, "konnekt-vfs-");
+  const tenant = emu.tenant(opts.tenant ?? "contoso");
+  mkdirSync(join(dir, "state"), { recursive: true });
+  const fixture = {
+    authority: emu.authority,
+    clientId: emu.clientId,
+    tenant: tenant.name,
+    tenantId: tenant.tenantId,
+    rootUrl: tenant.sharePointUrl,
+    stateDir: join(dir, "state"),
+    cacheDir: join(dir, "cache"),
+    caFile: emu.caFile,
+    pollMs: opts.pollMs ?? 500,
+  };
+  const from = 0;
+  const served = await serve(t, { dir, script: TENANT_FIXTURE, noWait: true, env: { KONNEKT_FIXTURE: JSON.stringify(fixture), NODE_EXTRA_CA_CERTS: emu.caFile } });
+  // Sign-in, discovery and mount: generous on a loaded machine.
+  await served.waitFor("ready", from, 120_000);
+  return served;
+}
+
+/** File content through SharePoint REST (what other users see). */
+export async function remoteText(emu: TestEmulator, serverRelativePath: string, user = "adele"): Promise<{ status: number; text: string }> {
+  const sp = emu.tenant("contoso").sharePointUrl;
+  const site = serverRelativePath.split("/").slice(0, 3).join("/");
+  const token = await emu.token("contoso", user);
+  const url = `${sp}${site}/_api/web/getFileByServerRelativePath(decodedUrl='${encodeURIComponent(serverRelativePath.replace(/'/g, "''"))}')/$value`;
+  const res = await emu.fetch(url, { headers: { Authorization: `Bearer ${token}` } });
+  return { status: res.status, text: await res.text() };
+}

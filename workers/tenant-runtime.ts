@@ -1,0 +1,136 @@
+/**
+ * One tenant, fully assembled: the tenant engine (sign-in, discovery, metadata, change polling),
+ * the content engine (cache, ranged reads, journalled uploads) and the tenant's mounts. The tenant
+ * worker process hosts one of these; tests and the demo can host one in-process.
+ *
+ * Remote changes flow from change polling to the cache (stale bytes dropped) and to every mount
+ * (the kernel's cached pages and names dropped). Lifecycle: `close()` unmounts, lets uploads drain
+ * for `drainMs`, then closes everything (what did not upload stays journalled for the next start);
+ * `destroy()` stops at once. Both idempotent.
+ */
+import { join } from "node:path";
+import { ContentCache } from "./content/content-cache.js";
+import { InlineRangeFetcher, PiscinaRangeFetcher, type RangeFetcher } from "./content/range-fetcher.js";
+import { UploadJournal } from "./content/upload/journal.js";
+import { UploadQueue } from "./content/upload/upload-queue.js";
+import { mount, type Mount, type MountOptions } from "./mount/mount.js";
+import { TenantEngine, type TenantEngineOptions } from "./tenant/engine.js";
+import { DriveWrites } from "./tenant/drive-api.js";
+import type { ChangeEvent } from "./tenant/session.js";
+import { ContentRouter } from "./vfs/content-router.js";
+import { TenantFileSystem } from "./vfs/tenant-fs.js";
+
+export interface TenantRuntimeOptions extends TenantEngineOptions {
+  /** `$XDG_CACHE_HOME/konnekt/<tenant>`: content cache (may be wiped at any time). */
+  cacheDir: string;
+  cacheCapBytes: number;
+  /** Extra CA (PEM) for download and upload URLs; the emulator's in tests and the demo. */
+  ca?: string;
+  /** Range fetches on piscina threads (default) or inline. */
+  fetcher?: "piscina" | "inline";
+  /** Uploads in flight at once. */
+  uploadConcurrency?: number;
+}
+
+export const DEFAULT_UPLOAD_DRAIN_MS = 10_000;
+
+export class TenantRuntime {
+  readonly engine: TenantEngine;
+  readonly cache: ContentCache;
+  readonly fetcher: RangeFetcher;
+  readonly router: ContentRouter;
+  readonly journal: UploadJournal;
+  readonly queue: UploadQueue;
+  readonly fs: TenantFileSystem;
+  private readonly mounts = new Map<string, Mount<unknown>>();
+  private closing?: Promise<void>;
+
+  constructor(readonly opts: TenantRuntimeOptions) {
+    this.engine = new TenantEngine(opts);
+    this.cache = ContentCache.open({ dir: join(opts.cacheDir, "content"), capBytes: opts.cacheCapBytes });
+    this.fetcher = opts.fetcher === "inline" ? new InlineRangeFetcher() : new PiscinaRangeFetcher();
+    this.router = new ContentRouter(() => this.engine.session.libraries(), this.engine.auth, opts.ca);
+    this.journal = UploadJournal.open({ stateDir: opts.stateDir });
+    this.queue = new UploadQueue({
+      journal: this.journal,
+      target: this.router,
+      ...(opts.uploadConcurrency !== undefined ? { concurrency: opts.uploadConcurrency } : {}),
+    });
+    this.fs = new TenantFileSystem({
+      session: this.engine.session,
+      writes: new DriveWrites(this.engine.http),
+      cache: this.cache,
+      fetcher: this.fetcher,
+      router: this.router,
+      journal: this.journal,
+      queue: this.queue,
+      workDir: join(opts.stateDir, "work"),
+      ...(opts.ca !== undefined ? { ca: opts.ca } : {}),
+      onInvalidate: (what) => this.invalidate(what),
+    });
+    this.engine.on("changed", (e: ChangeEvent) => this.onRemote(e, true));
+    this.engine.on("removed", (e: ChangeEvent) => this.onRemote(e, false));
+  }
+
+  get name(): string {
+    return this.engine.name;
+  }
+
+  /** Discovery, polling and the upload queue (which also finishes what a previous run journalled). */
+  async start(signal?: AbortSignal): Promise<void> {
+    await this.engine.start(signal);
+    this.queue.start();
+  }
+
+  async mount(mountpoint: string, opts: MountOptions = {}): Promise<Mount<unknown>> {
+    const m = (await mount(mountpoint, this.fs, { subtype: `konnekt.${this.name}`, ...opts })) as Mount<unknown>;
+    this.mounts.set(m.mountpoint, m);
+    void m.closed.then(() => this.mounts.delete(m.mountpoint));
+    return m;
+  }
+
+  async unmount(mountpoint: string): Promise<boolean> {
+    const m = [...this.mounts.values()].find((x) => x.mountpoint === mountpoint);
+    if (!m) return false;
+    await m.close();
+    return true;
+  }
+
+  mountpoints(): string[] {
+    return [...this.mounts.keys()];
+  }
+
+  close(drainMs = DEFAULT_UPLOAD_DRAIN_MS): Promise<void> {
+    this.closing ??= (async () => {
+      await Promise.allSettled([...this.mounts.values()].map((m) => m.close()));
+      await this.queue.close(drainMs);
+      await this.fetcher.close();
+      await this.cache.close();
+      this.journal.close();
+      await this.engine.close();
+    })();
+    return this.closing;
+  }
+
+  async destroy(): Promise<void> {
+    for (const m of this.mounts.values()) m.destroy();
+    await this.queue.destroy();
+    await this.fetcher.destroy();
+    await this.close(0);
+  }
+
+  private onRemote(e: ChangeEvent, changed: boolean): void {
+    if (changed && e.contentChanged) this.cache.invalidate(e.uniqueId);
+    this.invalidate({
+      ...(changed ? { content: `u:${e.uniqueId}` } : {}),
+      ...(e.parentId ? { entry: { parent: `u:${e.parentId}`, name: e.name } } : {}),
+    });
+  }
+
+  private invalidate(what: { content?: string; entry?: { parent: string; name: string } }): void {
+    for (const m of this.mounts.values()) {
+      if (what.content) m.invalidateContent(what.content);
+      if (what.entry) m.invalidateEntry(what.entry.parent, what.entry.name);
+    }
+  }
+}

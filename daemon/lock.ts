@@ -5,7 +5,7 @@
  * the same instant over a stale lock — is closed by the endpoint itself: the second one finds the
  * first listening and refuses to start (daemon/rpc/server.ts removeStaleSocket).
  */
-import { closeSync, openSync, readFileSync, unlinkSync, writeSync } from "node:fs";
+import { closeSync, existsSync, openSync, readFileSync, unlinkSync, writeSync } from "node:fs";
 
 export interface LockOwner {
   pid: number;
@@ -64,8 +64,9 @@ function isAlive(pid: number): boolean {
   try {
     const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
     return stat.charAt(stat.lastIndexOf(")") + 2) !== "Z";
-  } catch {
-    return true; // no procfs (macOS): trust kill(0)
+  } catch (err) {
+    // Gone in the meantime, or no procfs (macOS): then trust kill(0).
+    return (err as NodeJS.ErrnoException).code !== "ENOENT" || !existsSync("/proc/self");
   }
 }
 

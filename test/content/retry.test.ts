@@ -1,5 +1,5 @@
 import t from "tap";
-import { errorForStatus, retryAfterMs, shouldRetry } from "../../workers/content/retry.js";
+import { errorForStatus, retryAfterMs, shouldRetry } from "../../workers/retry.js";
 
 const policy = { maxAttempts: 4, baseDelayMs: 100, maxDelayMs: 10_000 };
 

@@ -13,7 +13,7 @@
 import { request } from "undici";
 import { KonnektError } from "../errors.js";
 import { agentFor } from "./range-fetch.js";
-import { errorForStatus, isAbortError, networkError } from "./retry.js";
+import { errorForStatus, isAbortError, networkError } from "../retry.js";
 import type { DownloadInfo, DownloadSource, FragmentResult, UploadAddress, UploadedItem, UploadOptions, UploadTarget } from "./types.js";
 
 export interface GraphDriveOptions {

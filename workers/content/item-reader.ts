@@ -21,7 +21,7 @@ import { setMaxListeners } from "node:events";
 import { KonnektError, toKonnektError } from "../errors.js";
 import type { CacheEntry, ContentCache, FdSlice } from "./content-cache.js";
 import type { RangeFetcher } from "./range-fetcher.js";
-import { DEFAULT_RETRY_POLICY, cancelledError, type RetryPolicy } from "./retry.js";
+import { DEFAULT_RETRY_POLICY, cancelledError, type RetryPolicy } from "../retry.js";
 import type { DownloadInfo, DownloadSource } from "./types.js";
 
 /** Fetch granularity: 1 MiB aligned, as the issue asks; a 4 KiB peek costs at most this. */

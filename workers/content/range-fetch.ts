@@ -16,7 +16,7 @@
 import * as fs from "node:fs";
 import { Agent, request, type Dispatcher } from "undici";
 import type { ErrorCode } from "../errors.js";
-import { errorForStatus, isAbortError, networkError, shouldRetry, sleep, type RetryPolicy } from "./retry.js";
+import { errorForStatus, isAbortError, networkError, shouldRetry, sleep, type RetryPolicy } from "../retry.js";
 
 export interface RangeFetchTask {
   url: string;

@@ -12,7 +12,7 @@
  */
 import { setMaxListeners } from "node:events";
 import { Piscina } from "piscina";
-import { cancelledError } from "./retry.js";
+import { cancelledError } from "../retry.js";
 import { linkSignals } from "./signals.js";
 import { closeAgents, runRangeFetch, type RangeFetchResult, type RangeFetchTask } from "./range-fetch.js";
 

@@ -5,7 +5,7 @@
  */
 import { KonnektError, toKonnektError } from "../errors.js";
 import { RequestBudget } from "./budget.js";
-import { parseRetryAfter, shouldRetry } from "./retry.js";
+import { DEFAULT_RETRY_POLICY, retryAfterMs, shouldRetry } from "../retry.js";
 import { serviceError } from "./sp-errors.js";
 import { setTimeout as sleep } from "node:timers/promises";
 
@@ -70,19 +70,20 @@ export class TenantHttp {
       if (response && (response.ok || response.status === 302 || response.status === 304 || init.accept?.includes(response.status))) return response;
       const aborted = init.signal?.aborted ?? false;
       if (error instanceof KonnektError) throw error; // token acquisition failed: needs sign-in, offline…
-      const decision = shouldRetry({
-        attempt,
-        status: response?.status,
-        retryAfter: response?.headers.get("retry-after"),
-        error,
-        aborted,
-        tokenRefreshed,
-      });
+      const headers = response ? Object.fromEntries(response.headers) : undefined;
+      // A 401 refreshes the token once (expired or revoked between acquire and use); everything
+      // else follows the shared policy.
+      const decision =
+        response?.status === 401
+          ? tokenRefreshed || aborted
+            ? ({ retry: false } as const)
+            : { retry: true as const, delayMs: 0 }
+          : shouldRetry({ ...(response ? { status: response.status, headers } : { error }) }, attempt, DEFAULT_RETRY_POLICY, init.signal);
       const canReplay = init.replayable !== false;
       if (!decision.retry || !canReplay) {
         if (response) {
           const text = await response.text().catch(() => "");
-          const retryAfter = parseRetryAfter(response.headers.get("retry-after"));
+          const retryAfter = retryAfterMs(headers);
           const err = serviceError(response.status, text, context, retryAfter !== undefined ? Math.ceil(retryAfter / 1000) : undefined);
           if (response.status === 401) this.events.onAuthFailure?.(err);
           throw err;
@@ -98,9 +99,9 @@ export class TenantHttp {
           this.events.onThrottled?.({ status: response.status, delayMs: decision.delayMs, url });
         }
       }
-      if (decision.refreshToken) {
+      if (response?.status === 401) {
         tokenRefreshed = true;
-        claims = response ? claimsChallenge(response.headers.get("www-authenticate")) : undefined;
+        claims = claimsChallenge(response.headers.get("www-authenticate"));
       }
       if (decision.delayMs > 0) await sleep(decision.delayMs, undefined, { signal: init.signal }).catch(() => undefined);
     }

@@ -30,10 +30,12 @@ export function parseServiceError(text: string): ServiceErrorBody {
   return {};
 }
 
-function codeFor(status: number, serviceCode: string | undefined): ErrorCode {
+/** The one status (+ service code) → error code table, for REST, drive API, downloads and uploads. */
+export function codeForStatus(status: number, serviceCode: string | undefined): ErrorCode {
   const sc = serviceCode ?? "";
   switch (status) {
     case 400:
+    case 416:
       if (sc.includes("-2130575257") || sc === "nameAlreadyExists") return "alreadyExists";
       if (sc.includes("SPFileCheckOutException")) return "locked";
       return "invalidArgument";
@@ -45,7 +47,8 @@ function codeFor(status: number, serviceCode: string | undefined): ErrorCode {
     case 410:
       return "notFound";
     case 409:
-      return sc === "nameAlreadyExists" ? "alreadyExists" : "conflict";
+      // Graph answers 409 nameAlreadyExists for conflictBehavior=fail, its only 409 for our calls.
+      return sc === "" || sc === "nameAlreadyExists" ? "alreadyExists" : "conflict";
     case 412:
       return "conflict";
     case 413:
@@ -54,6 +57,7 @@ function codeFor(status: number, serviceCode: string | undefined): ErrorCode {
       return "locked";
     case 429:
     case 503:
+    case 504:
       return "throttled";
     case 507:
       return "quotaExceeded";
@@ -67,7 +71,7 @@ function codeFor(status: number, serviceCode: string | undefined): ErrorCode {
 
 export function serviceError(status: number, bodyText: string, context: string, retryAfterSeconds?: number): KonnektError {
   const { code: serviceCode, message } = parseServiceError(bodyText);
-  const code = codeFor(status, serviceCode);
+  const code = codeForStatus(status, serviceCode);
   const detail = message && message.length > 0 ? message : `HTTP ${status}`;
   return new KonnektError(code, `${context}: ${detail}`, {
     status,

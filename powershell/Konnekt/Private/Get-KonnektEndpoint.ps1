@@ -6,8 +6,11 @@ function Get-KonnektEndpoint {
     1. KONNEKT_ENDPOINT, verbatim (an absolute socket path; .NET uses a rooted pipe name as the
        socket path as it is).
     2. Linux/macOS: $XDG_RUNTIME_DIR/konnekt/konnekt.sock when XDG_RUNTIME_DIR is absolute.
-    3. Otherwise the pipe name konnekt-<uid>: .NET maps it to $TMPDIR/CoreFxPipe_konnekt-<uid>,
-       exactly where the daemon listens. On Windows: konnekt-<user name> (\\.\pipe\konnekt-<user>).
+    3. Otherwise ${TMPDIR:-/tmp}/CoreFxPipe_konnekt-<uid>, the path .NET derives from the pipe
+       name konnekt-<uid>. It is computed here from TMPDIR (as the daemon does) and passed as a
+       rooted name, because .NET computes its pipe directory once per process: a session whose
+       TMPDIR changed would otherwise look in the old place. On Windows: the pipe
+       konnekt-<user name> (\\.\pipe\konnekt-<user>).
     #>
     [CmdletBinding()]
     [OutputType([string])]
@@ -24,5 +27,8 @@ function Get-KonnektEndpoint {
     if ($runtime -and $runtime.StartsWith('/')) {
         return ($runtime.TrimEnd('/') + '/konnekt/konnekt.sock')
     }
-    return "konnekt-$(Get-KonnektUserId)"
+    $tmp = $env:TMPDIR
+    $tmp = if ($tmp) { $tmp.TrimEnd('/') } else { '/tmp' }
+    if (-not $tmp) { $tmp = '/' }
+    return ($tmp.TrimEnd('/') + "/CoreFxPipe_konnekt-$(Get-KonnektUserId)")
 }

@@ -37,9 +37,8 @@ function Invoke-KonnektRpc {
     $unavailable = "The Konnekt daemon is not running (no answer on $pipeName). Start it with Start-KonnektDaemon."
     # A missing socket file means no daemon: fail at once instead of retrying until the connect
     # timeout (.NET keeps retrying ENOENT).
-    if (-not $windows) {
-        $socketPath = if ($pipeName.StartsWith('/')) { $pipeName } else { [System.IO.Path]::Combine([System.IO.Path]::GetTempPath(), "CoreFxPipe_$pipeName") }
-        if (-not [System.IO.File]::Exists($socketPath)) {
+    if (-not $windows -and $pipeName.StartsWith('/')) {
+        if (-not [System.IO.File]::Exists($pipeName)) {
             throw (ConvertTo-KonnektErrorRecord -Code 'daemonUnavailable' -Message $unavailable)
         }
     }
@@ -117,8 +116,16 @@ function Invoke-KonnektRpc {
         throw
     } catch {
         if ($_.Exception.Data.Contains('KonnektCode')) { throw }
-        # Anything else from the stream (broken pipe, reset) means the daemon went away.
-        throw (ConvertTo-KonnektErrorRecord -Code 'daemonUnavailable' -Message "Lost the connection to the Konnekt daemon: $($_.Exception.Message)")
+        # I/O errors from the stream (broken pipe, reset) mean the daemon went away; anything
+        # else is a bug in this module and must not be disguised as a connection problem.
+        $io = $false
+        for ($e = $_.Exception; $null -ne $e; $e = $e.InnerException) {
+            if ($e -is [System.IO.IOException] -or $e -is [System.Net.Sockets.SocketException] -or $e -is [System.ObjectDisposedException]) { $io = $true }
+        }
+        if ($io) {
+            throw (ConvertTo-KonnektErrorRecord -Code 'daemonUnavailable' -Message "Lost the connection to the Konnekt daemon: $($_.Exception.Message)")
+        }
+        throw (ConvertTo-KonnektErrorRecord -Code 'internal' -Message "Konnekt module error while calling ${Method}: $($_.Exception.Message)")
     } finally {
         if ($sent -and -not $answered -and $stream.IsConnected) {
             try {

@@ -64,7 +64,7 @@ function Read-KonnektMessage {
             $what = if ($Method) { "to $Method" } else { '' }
             throw (ConvertTo-KonnektErrorRecord -Code 'timeout' -Message "The Konnekt daemon did not answer $what in time.".Replace('  ', ' '))
         }
-        $slice = [int][System.Math]::Min(250, [System.Math]::Ceiling($remaining))
+        $slice = [int][System.Math]::Min([double]250, [System.Math]::Ceiling($remaining))
         if (-not $Connection.Pending.Wait($slice)) { continue }
         $read = $Connection.Pending.Result
         $Connection.Pending = $null

@@ -60,8 +60,16 @@ BeforeAll {
     # Every daemon this file starts, so AfterAll can stop exactly those if a test failed midway.
     $script:daemonPids = [System.Collections.Generic.List[int]]::new()
     $script:startDaemon = {
-        Start-KonnektDaemon -ErrorAction Stop
-        $script:daemonPids.Add((Get-KonnektStatus -ErrorAction Stop).Pid)
+        try {
+            Start-KonnektDaemon -ErrorAction Stop
+        } finally {
+            # Even when the start is reported as failed, a daemon may be running: its lock names it.
+            $lock = Join-Path -Path $script:root -ChildPath 'state/konnekt/daemon.lock'
+            if (Test-Path -LiteralPath $lock) {
+                $owner = Get-Content -LiteralPath $lock -Raw | ConvertFrom-Json
+                if (-not $script:daemonPids.Contains([int]$owner.pid)) { $script:daemonPids.Add([int]$owner.pid) }
+            }
+        }
     }
     & $startDaemon
 }
@@ -70,7 +78,10 @@ AfterAll {
     try { Stop-KonnektDaemon -Confirm:$false -ErrorAction Stop } catch { Write-Warning "Stop-KonnektDaemon: $_" }
     foreach ($daemonPid in $script:daemonPids) {
         $process = Get-Process -Id $daemonPid -ErrorAction SilentlyContinue
-        if ($process -and $process.ProcessName -eq 'node') { $process.Kill(); $null = $process.WaitForExit(10000) }
+        # Only a daemon started here: its environment points into this test's directory.
+        $environ = "/proc/$daemonPid/environ"
+        $ours = (Test-Path -LiteralPath $environ) -and ([System.IO.File]::ReadAllText($environ) -match [regex]::Escape($script:root))
+        if ($process -and $ours) { $process.Kill(); $null = $process.WaitForExit(10000) }
     }
     Restore-KonnektEnvironment -Saved $script:saved
     Remove-KonnektTestDirectory -Path $script:root
@@ -230,7 +241,27 @@ Describe 'Uploads' {
     }
 }
 
+Describe 'The logoff example (docs/examples/citrix-logoff.ps1)' {
+    It 'runs in a fresh pwsh, waits for uploads within its timeout and stops the daemon' {
+        $daemonPid = (Get-KonnektStatus -ErrorAction Stop).Pid
+        $savedModulePath = $env:PSModulePath
+        try {
+            # The example imports the module by name, as an installed module.
+            $env:PSModulePath = (Join-Path -Path $KonnektRepoRoot -ChildPath 'powershell') + [System.IO.Path]::PathSeparator + $env:PSModulePath
+            $pwsh = (Get-Process -Id $PID).Path
+            $output = & $pwsh -NoProfile -NonInteractive -File (Join-Path -Path $KonnektRepoRoot -ChildPath 'docs/examples/citrix-logoff.ps1') -UploadTimeoutSeconds 5 *>&1 | Out-String
+            $LASTEXITCODE | Should -Be 0 -Because $output
+        } finally { $env:PSModulePath = $savedModulePath }
+        if ($status['upload.wait'] -eq 'planned') { $output | Should -Match 'upload\.wait is not available yet' }
+        { Get-KonnektStatus -ErrorAction Stop } | Should -Throw -ErrorId 'Konnekt.daemonUnavailable,Get-KonnektStatus'
+        $deadline = [DateTime]::UtcNow.AddSeconds(30)
+        while ((Get-Process -Id $daemonPid -ErrorAction SilentlyContinue) -and [DateTime]::UtcNow -lt $deadline) { Start-Sleep -Milliseconds 50 }
+        Get-Process -Id $daemonPid -ErrorAction SilentlyContinue | Should -BeNullOrEmpty
+    }
+}
+
 Describe 'Daemon: stop' {
+    BeforeAll { & $startDaemon }
     It 'Stop-KonnektDaemon -WhatIf leaves it running' {
         Stop-KonnektDaemon -WhatIf
         { Get-KonnektStatus -ErrorAction Stop } | Should -Not -Throw

@@ -149,6 +149,16 @@ Describe 'Exported command <Name>' -ForEach $publicNames {
     }
 }
 
+Describe 'Worked examples (docs/examples)' {
+    It '<_> parses and uses only commands the module exports' -ForEach @('citrix-logon.ps1', 'citrix-logoff.ps1') {
+        $parsed = & $parse (Join-Path -Path $KonnektRepoRoot -ChildPath "docs/examples/$_")
+        $parsed.Errors | Should -BeNullOrEmpty
+        $used = @($parsed.Ast.FindAll({ param($n) $n -is [System.Management.Automation.Language.CommandAst] }, $true) | ForEach-Object { $_.GetCommandName() } | Where-Object { $_ -like '*-Konnekt*' } | Sort-Object -Unique)
+        $used.Count | Should -BeGreaterThan 2
+        foreach ($name in $used) { $manifest.FunctionsToExport | Should -Contain $name }
+    }
+}
+
 Describe 'Test code safety' {
     It 'never names a variable home and deletes recursively only through Remove-KonnektTestDirectory' {
         $files = Get-ChildItem -LiteralPath (Join-Path -Path $KonnektRepoRoot -ChildPath 'test/powershell') -Recurse -File -Filter '*.ps1'

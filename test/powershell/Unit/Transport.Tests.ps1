@@ -47,6 +47,9 @@ Describe 'Invoke-KonnektRpc framing' {
         $r.params.text | Should -Be 'Grüße 😀 Ωmega'
         (& $rpc 'test.split' @{}).text | Should -Be 'Grüße 😀 Ωmega'
     }
+    It 'waits without a deadline when the timeout is 0' {
+        (& $rpc 'test.echo' @{ a = 1 } 0).params.a | Should -Be 1
+    }
     It 'reads a body larger than one read chunk' {
         (& $rpc 'test.big' @{ size = 300000 }).text.Length | Should -Be 300000
     }
@@ -124,18 +127,23 @@ Describe 'Get-KonnektEndpoint (docs/rpc.md section 1)' {
         $env:XDG_RUNTIME_DIR = '/run/user/1234'
         & (Get-Module Konnekt) { Get-KonnektEndpoint } | Should -Be '/run/user/1234/konnekt/konnekt.sock'
     }
-    It 'falls back to the pipe name konnekt-UID (a relative XDG_RUNTIME_DIR is ignored)' -Skip:$IsWindows {
+    It 'falls back to ${TMPDIR:-/tmp}/CoreFxPipe_konnekt-UID (a relative XDG_RUNTIME_DIR is ignored)' -Skip:$IsWindows {
         $env:KONNEKT_ENDPOINT = $null
         $env:XDG_RUNTIME_DIR = 'relative/dir'
-        & (Get-Module Konnekt) { Get-KonnektEndpoint } | Should -Be "konnekt-$((& id -u).Trim())"
+        $env:TMPDIR = '/var/tmp/x/'
+        & (Get-Module Konnekt) { Get-KonnektEndpoint } | Should -Be "/var/tmp/x/CoreFxPipe_konnekt-$((& id -u).Trim())"
+        $env:TMPDIR = $null
+        & (Get-Module Konnekt) { Get-KonnektEndpoint } | Should -Be "/tmp/CoreFxPipe_konnekt-$((& id -u).Trim())"
     }
-    It 'agrees with the daemon, which computes the same rule in Node' -Skip:$IsWindows {
+    It 'agrees with the daemon, which computes the same rules in Node' -Skip:$IsWindows {
+        $node = { & node --input-type=module -e "import { defaultEndpoint } from '$KonnektRepoRoot/dist/daemon/rpc/endpoint.js'; console.log(defaultEndpoint().path)" }
         $env:KONNEKT_ENDPOINT = $null
         $env:XDG_RUNTIME_DIR = $null
         $env:TMPDIR = $script:dir
-        $fromNode = & node --input-type=module -e "import { defaultEndpoint } from '$KonnektRepoRoot/dist/daemon/rpc/endpoint.js'; console.log(defaultEndpoint().path)"
-        $name = & (Get-Module Konnekt) { Get-KonnektEndpoint }
-        # .NET maps a plain pipe name to <temp>/CoreFxPipe_<name>.
-        [System.IO.Path]::Combine([System.IO.Path]::GetTempPath(), "CoreFxPipe_$name") | Should -Be $fromNode
+        & (Get-Module Konnekt) { Get-KonnektEndpoint } | Should -Be (& $node)
+        # The path .NET itself derives from the bare pipe name is the same place.
+        [System.IO.Path]::Combine($script:dir, "CoreFxPipe_konnekt-$((& id -u).Trim())") | Should -Be (& $node)
+        $env:XDG_RUNTIME_DIR = '/run/user/4242'
+        & (Get-Module Konnekt) { Get-KonnektEndpoint } | Should -Be (& $node)
     }
 }

@@ -25,7 +25,7 @@ import { EventEmitter, setMaxListeners } from "node:events";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import { KonnektError, toKonnektError } from "../../errors.js";
-import { DEFAULT_RETRY_POLICY, shouldRetry, type RetryPolicy } from "../retry.js";
+import { DEFAULT_RETRY_POLICY, shouldRetry, type RetryPolicy } from "../../retry.js";
 import { linkSignals } from "../signals.js";
 import type { UploadAddress, UploadedItem, UploadOptions, UploadTarget } from "../types.js";
 import type { JournalEntry, UploadJournal } from "./journal.js";

@@ -1,7 +1,8 @@
 /**
- * The content engine's one retry policy (STYLE habit 4). Every HTTP exchange of the engine — ranged
- * downloads, single-request uploads, upload-session fragments — asks `shouldRetry` what to do with a
- * failed attempt, and turns a final failure into a KonnektError with `errorForStatus`.
+ * The one retry policy for everything a tenant worker sends to Microsoft 365 (STYLE habit 4): the
+ * tenant engine's REST and drive calls (workers/tenant/http.ts) and the content engine's ranged
+ * downloads, single-request uploads and upload-session fragments all ask `shouldRetry` what to do
+ * with a failed attempt; a final failure becomes a KonnektError through workers/tenant/sp-errors.ts.
  *
  * - 429 and 503 honour `Retry-After` (seconds or an HTTP date), as "Avoid getting throttled or blocked
  *   in SharePoint Online" requires; without it, jittered exponential backoff.
@@ -9,9 +10,11 @@
  *   it holds rather than starting over.
  * - A cancelled operation never retries. 507 (quota) and other 4xx are final.
  * - 401/403 from a pre-authenticated download URL means its `tempauth` expired: the caller refreshes the
- *   URL once (`refresh`), it is not a retry of the same request.
+ *   URL once (`refresh`), it is not a retry of the same request. A 401 from an authorized call
+ *   refreshes the token once (the caller owns the token; see tenant/http.ts).
  */
-import { KonnektError, type ErrorCode } from "../errors.js";
+import { KonnektError } from "./errors.js";
+import { codeForStatus } from "./tenant/sp-errors.js";
 
 export interface RetryPolicy {
   /** Attempts in total, the first one included. */
@@ -130,24 +133,12 @@ export function cancelledError(): KonnektError {
   return new KonnektError("cancelled", "The operation was cancelled.");
 }
 
-/** The KonnektError for a final HTTP failure. */
+/** The KonnektError for a final HTTP failure without a readable body (downloads, fragments). */
 export function errorForStatus(status: number, what: string, headers?: AttemptFailure["headers"]): KonnektError {
-  let code: ErrorCode;
-  if (status === 429 || status === 503 || status === 504) code = "throttled";
-  else if (status === 401) code = "notSignedIn";
-  else if (status === 403) code = "accessDenied";
-  else if (status === 404 || status === 410) code = "notFound";
-  else if (status === 409) code = "alreadyExists";
-  else if (status === 412) code = "conflict";
-  else if (status === 413) code = "tooLarge";
-  else if (status === 423) code = "locked";
-  else if (status === 507) code = "quotaExceeded";
-  else if (status === 400 || status === 416) code = "invalidArgument";
-  else code = "serviceError";
   const data: Record<string, unknown> = { status };
   const ra = retryAfterMs(headers);
   if (ra !== undefined) data.retryAfterSeconds = Math.ceil(ra / 1000);
-  return new KonnektError(code, `${what}: the service answered ${status}.`, data);
+  return new KonnektError(codeForStatus(status, undefined), `${what}: the service answered ${status}.`, data);
 }
 
 /** The KonnektError for a final network failure. */

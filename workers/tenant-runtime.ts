@@ -18,6 +18,7 @@ import { TenantEngine, type TenantEngineOptions } from "./tenant/engine.js";
 import { DriveWrites } from "./tenant/drive-api.js";
 import type { ChangeEvent } from "./tenant/session.js";
 import { ContentRouter } from "./vfs/content-router.js";
+import { subtreeView } from "./vfs/subtree.js";
 import { TenantFileSystem } from "./vfs/tenant-fs.js";
 
 export interface TenantRuntimeOptions extends TenantEngineOptions {
@@ -33,6 +34,14 @@ export interface TenantRuntimeOptions extends TenantEngineOptions {
 }
 
 export const DEFAULT_UPLOAD_DRAIN_MS = 10_000;
+
+export interface TenantMountOptions extends MountOptions {
+  /**
+   * Mount only this folder (`/<site>/<library>` or deeper, tenant-relative): a drive. Items are
+   * shared with the tenant's other mounts, so a write through one shows through the others.
+   */
+  subtree?: string;
+}
 
 export class TenantRuntime {
   readonly engine: TenantEngine;
@@ -82,8 +91,10 @@ export class TenantRuntime {
     this.queue.start();
   }
 
-  async mount(mountpoint: string, opts: MountOptions = {}): Promise<Mount<unknown>> {
-    const m = (await mount(mountpoint, this.fs, { subtype: `konnekt.${this.name}`, ...opts })) as Mount<unknown>;
+  async mount(mountpoint: string, opts: TenantMountOptions = {}): Promise<Mount<unknown>> {
+    const { subtree, ...mountOpts } = opts;
+    const fs = subtree === undefined ? this.fs : subtreeView(this.fs, await this.fs.keyOfPath(subtree));
+    const m = (await mount(mountpoint, fs, { subtype: `konnekt.${this.name}`, ...mountOpts })) as Mount<unknown>;
     this.mounts.set(m.mountpoint, m);
     void m.closed.then(() => this.mounts.delete(m.mountpoint));
     return m;

@@ -55,7 +55,7 @@ export interface RouteTable {
    * Registers a handler. `pattern` is matched against the raw path (no query string), case-insensitively
    * when it carries the `i` flag. Routes are tried in registration order; the first match wins.
    */
-  add(method: string | string[] | "*", pattern: RegExp, handler: Handler): void;
+  add(method: string | string[], pattern: RegExp, handler: Handler): void;
 }
 
 /** Per-tenant fault knobs (admin `POST /faults` and `--faults`). */

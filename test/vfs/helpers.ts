@@ -2,7 +2,7 @@
 import { mkdirSync } from "node:fs";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { serve, tempDir, type Served } from "../mount/helpers.js";
+import { serve, tempDir, type FixtureEvent, type Served } from "../mount/helpers.js";
 import { startEmulator, trustEmulatorCa, type StartOptions, type TestEmulator } from "../helpers/emulator.js";
 
 export const TENANT_FIXTURE = fileURLToPath(new URL("./fixture/serve-tenant.js", import.meta.url));
@@ -17,7 +17,7 @@ export async function emulatorForMount(t: Teardown, opts: StartOptions = {}): Pr
 }
 
 /** Serves contoso (as adele) at `<dir>/mnt`; reuse `dir` to restart over the same state. */
-export async function serveTenant(t: Teardown, emu: TestEmulator, opts: { dir?: string; pollMs?: number; tenant?: string } = {}): Promise<Served> {
+export async function serveTenant(t: Teardown, emu: TestEmulator, opts: { dir?: string; pollMs?: number; tenant?: string; subtree?: string; cacheCapBytes?: number } = {}): Promise<Served> {
   const dir = opts.dir ?? tempDir(t, "konnekt-vfs-");
   const tenant = emu.tenant(opts.tenant ?? "contoso");
   mkdirSync(join(dir, "state"), { recursive: true });
@@ -31,6 +31,8 @@ export async function serveTenant(t: Teardown, emu: TestEmulator, opts: { dir?: 
     cacheDir: join(dir, "cache"),
     caFile: emu.caFile,
     pollMs: opts.pollMs ?? 500,
+    ...(opts.subtree !== undefined ? { subtree: opts.subtree } : {}),
+    ...(opts.cacheCapBytes !== undefined ? { cacheCapBytes: opts.cacheCapBytes } : {}),
   };
   const from = 0;
   const served = await serve(t, { dir, script: TENANT_FIXTURE, noWait: true, env: { KONNEKT_FIXTURE: JSON.stringify(fixture), NODE_EXTRA_CA_CERTS: emu.caFile } });
@@ -47,4 +49,30 @@ export async function remoteText(emu: TestEmulator, serverRelativePath: string, 
   const url = `${sp}${site}/_api/web/getFileByServerRelativePath(decodedUrl='${encodeURIComponent(serverRelativePath.replace(/'/g, "''"))}')/$value`;
   const res = await emu.fetch(url, { headers: { Authorization: `Bearer ${token}` } });
   return { status: res.status, text: await res.text() };
+}
+
+let nextCommand = 1;
+
+/** Sends a command to the tenant fixture (see serve-tenant.ts) and waits for its answer. */
+export async function command(s: Served, cmd: "idle" | "mount" | "unmount", extra: { mountpoint?: string; subtree?: string } = {}, timeoutMs = 240_000): Promise<FixtureEvent> {
+  const id = nextCommand++;
+  const from = s.events.length;
+  s.child.stdin?.write(`${JSON.stringify({ cmd, id, ...extra })}\n`);
+  const answer = cmd === "idle" ? "idle" : cmd === "mount" ? "mounted" : "unmounted";
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const hit = s.events.slice(from).find((e) => (e.event === answer || e.event === "failed") && e.id === id);
+    if (hit) {
+      if (hit.event === "failed") throw new Error(`${cmd} failed: ${String(hit.message)}`);
+      return hit;
+    }
+    if (Date.now() > deadline) throw new Error(`no answer to ${cmd} within ${timeoutMs} ms; stderr: ${s.stderr()}`);
+    if (s.child.exitCode !== null) throw new Error(`fixture exited during ${cmd}; stderr: ${s.stderr()}`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
+/** Every journalled write of the fixture has landed in SharePoint. */
+export async function uploadsIdle(s: Served): Promise<void> {
+  await command(s, "idle");
 }

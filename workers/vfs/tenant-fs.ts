@@ -111,6 +111,13 @@ export class TenantFileSystem implements MountFileSystem<Handle> {
     d.queue.on("uploaded", (e) => this.onUploaded(e.id, e.item));
   }
 
+  /** The key of a folder by tenant-relative path (`/Marketing/Documents/2026`): a drive's root. */
+  async keyOfPath(path: string, signal?: AbortSignal): Promise<ItemKey> {
+    const entry = await this.d.session.resolve(path, signal);
+    if (entry.kind === "file") throw new KonnektError("notADirectory", `${path} is a file, not a folder.`);
+    return this.itemOfEntry(entry).key;
+  }
+
   // --- names and attributes ---
 
   async lookup(parent: ItemKey, name: string, signal: AbortSignal): Promise<Item> {

@@ -80,7 +80,8 @@ AfterAll {
         $process = Get-Process -Id $daemonPid -ErrorAction SilentlyContinue
         # Only a daemon started here: its environment points into this test's directory.
         $environ = "/proc/$daemonPid/environ"
-        $ours = (Test-Path -LiteralPath $environ) -and ([System.IO.File]::ReadAllText($environ) -match [regex]::Escape($script:root))
+        $ours = $false
+        try { $ours = [System.IO.File]::ReadAllText($environ) -match [regex]::Escape($script:root) } catch { $ours = $false }  # already gone
         if ($process -and $ours) { $process.Kill(); $null = $process.WaitForExit(10000) }
     }
     Restore-KonnektEnvironment -Saved $script:saved
@@ -248,8 +249,10 @@ Describe 'The logoff example (docs/examples/citrix-logoff.ps1)' {
         try {
             # The example imports the module by name, as an installed module.
             $env:PSModulePath = (Join-Path -Path $KonnektRepoRoot -ChildPath 'powershell') + [System.IO.Path]::PathSeparator + $env:PSModulePath
-            $pwsh = (Get-Process -Id $PID).Path
-            $output = & $pwsh -NoProfile -NonInteractive -File (Join-Path -Path $KonnektRepoRoot -ChildPath 'docs/examples/citrix-logoff.ps1') -UploadTimeoutSeconds 5 *>&1 | Out-String
+            # This very PowerShell: a .NET global tool runs as `dotnet pwsh.dll`.
+            $exe = (Get-Process -Id $PID).Path
+            [string[]]$prefix = if ([System.IO.Path]::GetFileNameWithoutExtension($exe) -eq 'dotnet') { @((Join-Path -Path $PSHOME -ChildPath 'pwsh.dll')) } else { @() }
+            $output = & $exe @prefix -NoProfile -NonInteractive -File (Join-Path -Path $KonnektRepoRoot -ChildPath 'docs/examples/citrix-logoff.ps1') -UploadTimeoutSeconds 5 *>&1 | Out-String
             $LASTEXITCODE | Should -Be 0 -Because $output
         } finally { $env:PSModulePath = $savedModulePath }
         if ($status['upload.wait'] -eq 'planned') { $output | Should -Match 'upload\.wait is not available yet' }

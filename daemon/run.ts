@@ -18,6 +18,7 @@ import { fileURLToPath } from "node:url";
 import { KonnektError } from "../workers/errors.js";
 import { ConfigStore } from "./config/store.js";
 import { daemonHandlers } from "./handlers.js";
+import { Tenants, tenantHandlers } from "./tenants.js";
 import { acquireLock } from "./lock.js";
 import { createLogger, LOG_LEVELS, type LogLevel } from "./log.js";
 import { daemonPaths } from "./paths.js";
@@ -37,6 +38,8 @@ export interface ReadyLine {
   pid: number;
   version: string;
   tenants: string[];
+  /** The mount root: each tenant is mounted at <mount>/<tenant>. */
+  mount: string;
   logFile: string;
 }
 
@@ -103,10 +106,13 @@ async function runForeground(json: boolean): Promise<number> {
     })();
     return stopping;
   };
+  const tenants = new Tenants({ config, paths, supervisor, logger });
   const server = new RpcServer({
     endpoint,
     logger,
-    handlers: daemonHandlers({
+    handlers: {
+      ...tenantHandlers(tenants),
+      ...daemonHandlers({
       startedAt,
       endpoint: endpoint.path,
       config,
@@ -115,7 +121,8 @@ async function runForeground(json: boolean): Promise<number> {
       logFile: paths.logFile,
       // Deferred a turn: the shutdown request itself must be counted as running, and answered.
       requestShutdown: () => setImmediate(() => void stop("daemon.shutdown")),
-    }),
+      }),
+    },
   });
 
   const crash = (kind: string, err: unknown): void => {
@@ -147,7 +154,18 @@ async function runForeground(json: boolean): Promise<number> {
     logger.info({ problems: problems.length }, "configuration reloaded (SIGHUP)");
   });
 
-  const ready: ReadyLine = { event: "ready", endpoint: endpoint.path, pid: process.pid, version: konnektVersion(), tenants: [], logFile: paths.logFile };
+  // Configured tenants come back silently from their token caches (a tenant whose sign-in expired
+  // waits in needsSignIn); the ready line lists them once their workers run.
+  await tenants.autoConnect();
+  const ready: ReadyLine = {
+    event: "ready",
+    endpoint: endpoint.path,
+    pid: process.pid,
+    version: konnektVersion(),
+    tenants: supervisor.list().map((h) => h.tenant),
+    mount: config.value("mountRoot") as string,
+    logFile: paths.logFile,
+  };
   logger.info({ endpoint: endpoint.path, version: ready.version, rule: endpoint.rule }, "daemon ready");
   process.stdout.write(json ? `${JSON.stringify(ready)}\n` : `konnekt daemon ${ready.version} listening on ${ready.endpoint} (pid ${ready.pid})\n`);
   // The server keeps the event loop alive; stop() ends the process.

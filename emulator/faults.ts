@@ -183,23 +183,38 @@ export function instrumentResponse(res: ServerResponse, faults: RequestFaults, s
       res.on("close", done);
     });
 
-  const cut = async (): Promise<void> => {
+  /**
+   * Cuts the connection once the bytes written so far are on their way: the socket is ended (the
+   * TLS layer flushes what it holds, then FIN), so the client receives exactly the bytes before the
+   * cut and then sees the connection closed before the body is complete ("other side closed",
+   * ECONNRESET, curl 18). Destroyed for good shortly after, whatever the client does.
+   */
+  const cut = (): void => {
+    if (dead) return;
     dead = true;
     sink.cut = true;
     if (!res.headersSent) res.flushHeaders();
-    await new Promise((r) => setImmediate(r));
-    res.socket?.destroy();
+    const socket = res.socket;
+    if (!socket || socket.destroyed) return;
+    socket.end();
+    setTimeout(() => socket.destroy(), 1000).unref();
   };
 
-  const pump = async (buf: Buffer): Promise<void> => {
+  /** Decides, at the first body byte, whether and where this response is cut. */
+  const claim = (first: Buffer, isEnd: boolean): void => {
+    if (reset !== null) return;
+    reset = faults.claimReset();
+    if (!reset) return;
+    const declared = Number(res.getHeader("content-length"));
+    const length = Number.isFinite(declared) ? declared : isEnd ? first.length : undefined;
+    resetAt = reset.afterBytes ?? (length !== undefined && length > 1 ? Math.floor(length / 2) : 1);
+    // A cut after the last byte would be no fault at all when the client knows the length.
+    if (length !== undefined && resetAt >= length) resetAt = Math.max(0, length - 1);
+  };
+
+  const pump = async (buf: Buffer, isEnd: boolean): Promise<void> => {
     if (buf.length === 0 || dead) return;
-    if (reset === null) {
-      reset = faults.claimReset();
-      if (reset) {
-        const length = Number(res.getHeader("content-length"));
-        resetAt = reset.afterBytes ?? (Number.isFinite(length) && length > 1 ? Math.floor(length / 2) : 1);
-      }
-    }
+    claim(buf, isEnd);
     let off = 0;
     const slice = bps > 0 ? Math.min(64 * 1024, Math.max(1024, Math.floor(bps / 20))) : buf.length;
     while (off < buf.length && !dead) {
@@ -215,21 +230,12 @@ export function instrumentResponse(res: ServerResponse, faults: RequestFaults, s
         off += n;
         sent += n;
         sink.bytes += n;
-        if (resetting) {
-          // Let the bytes before the cut reach the socket, then cut.
-          await new Promise<void>((resolve) => {
-            if (res.destroyed) resolve();
-            res.once("close", () => resolve());
-            origWrite(part, () => resolve());
-          });
-        } else {
-          // Listen for 'drain' in the same tick as the write: it may come before any callback.
-          const ok = origWrite(part);
-          if (!ok && !dead) await waitDrainOrClose();
-        }
+        // Listen for 'drain' in the same tick as the write: it may come before any callback.
+        const ok = origWrite(part);
+        if (!ok && !dead && !resetting) await waitDrainOrClose();
       }
       if (resetting) {
-        await cut();
+        cut();
         return;
       }
     }
@@ -252,7 +258,7 @@ export function instrumentResponse(res: ServerResponse, faults: RequestFaults, s
     const { enc, cb: callback } = splitArgs(encoding, cb);
     const buf = toBuffer(chunk, enc);
     enqueue(async () => {
-      await pump(buf);
+      await pump(buf, false);
       callback?.(dead ? new Error("connection reset") : null);
     });
     return false;
@@ -267,7 +273,10 @@ export function instrumentResponse(res: ServerResponse, faults: RequestFaults, s
       if (chunk !== undefined && chunk !== null) buf = toBuffer(chunk, a.enc);
     }
     enqueue(async () => {
-      if (buf) await pump(buf);
+      if (buf) await pump(buf, sent === 0);
+      // A claimed cut the body was too short to reach (no Content-Length): cut before the end, so
+      // the client misses the final chunk and sees the body incomplete.
+      if (!dead && reset) cut();
       if (!dead) origEnd(callback);
     });
     return res;

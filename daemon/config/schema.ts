@@ -69,6 +69,16 @@ export const CONFIG_KEYS = {
     schema: { type: "boolean" },
     default: () => true,
   },
+  authorityHost: {
+    description: "Entra ID sign-in authority (host only); the emulator's authority when rehearsing against `konnekt emulator`.",
+    schema: { type: "string", pattern: "^https://" },
+    default: () => "https://login.microsoftonline.com",
+  },
+  pollSeconds: {
+    description: "Seconds between change polls of each opened library.",
+    schema: { type: "integer", minimum: 1, maximum: 3600 },
+    default: () => 30,
+  },
   clientId: {
     description: "Entra ID application (client) id used for sign-in; null uses the built-in default.",
     schema: { type: ["string", "null"] },

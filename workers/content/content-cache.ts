@@ -254,6 +254,33 @@ export class ContentCache {
     if (item) this.dropItem(item, "invalidate");
   }
 
+  /**
+   * Drops the cached bytes of every item (pinned ones only with `includePinned`, which also unpins
+   * them); open readers refetch what they need. Returns what was dropped.
+   */
+  clear(includePinned: boolean): { files: number; bytes: number } {
+    let files = 0;
+    let bytes = 0;
+    for (const item of [...this.items.values()]) {
+      if (!includePinned && this.pins.has(item.uniqueId)) continue;
+      let allocated = 0;
+      for (const seg of item.segs.values()) allocated += seg.allocated;
+      if (allocated > 0) files++;
+      bytes += allocated;
+      if (includePinned) this.unpin(item.uniqueId);
+      this.dropItem(item, "invalidate");
+    }
+    return { files, bytes };
+  }
+
+  /** Bytes cached for an item (0 when none). */
+  cachedBytes(uniqueId: string): number {
+    const item = this.items.get(uniqueId);
+    let n = 0;
+    for (const seg of item?.segs.values() ?? []) n += seg.allocated;
+    return n;
+  }
+
   /** The ETag whose bytes are cached for an item, if any. */
   cachedEtag(uniqueId: string): string | undefined {
     return this.items.get(uniqueId)?.etag;

@@ -9,7 +9,7 @@ BeforeAll {
     $script:socket = Join-Path -Path $dir -ChildPath 'fake.sock'
     $info = [System.Diagnostics.ProcessStartInfo]::new()
     $info.FileName = (Get-Command -Name node -CommandType Application | Select-Object -First 1).Source
-    $info.Arguments = '"{0}" "{1}"' -f (Join-Path -Path $PSScriptRoot -ChildPath '../Helpers/fake-daemon.cjs'), $socket
+    $info.Arguments = '"{0}" "{1}"' -f (Join-Path -Path $PSScriptRoot -ChildPath '../Helpers/fake-daemon.mjs'), $socket
     $info.UseShellExecute = $false
     $info.RedirectStandardOutput = $true
     # stdin open: the fake exits when this test process goes away, even if AfterAll never runs.

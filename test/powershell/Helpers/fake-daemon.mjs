@@ -1,8 +1,8 @@
 // A scripted JSON-RPC peer for the transport tests (Unit/Transport.Tests.ps1): it produces what
 // the real daemon cannot be made to produce on demand (notifications mid-request, split frames,
-// a server-to-client request, silence, a dropped connection). Usage: node fake-daemon.cjs <socket>
-"use strict";
-const net = require("node:net");
+// a server-to-client request, silence, a dropped connection). Usage: node fake-daemon.mjs <socket>
+
+import net from "node:net";
 
 const socketPath = process.argv[2];
 const received = [];

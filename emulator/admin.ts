@@ -8,9 +8,26 @@ import type { FaultController } from "./faults.js";
 import { HttpError, sendJson } from "./http/errors.js";
 import type { RequestLog } from "./http/request-log.js";
 import type { EmuRequest, EmulatorEnv, RouteTable } from "./http/types.js";
-import type { TenantRecord, UserRecord } from "./store/types.js";
+import type { ItemRecord, TenantRecord, UserRecord } from "./store/types.js";
 
 const JSON_TYPE = { "Content-Type": "application/json; charset=utf-8" };
+
+/** Office renews its co-authoring lock while a document is open; an admin lock lasts this long by default. */
+const DEFAULT_LOCK_SECONDS = 3600;
+
+/** `GET /admin` lists these (the Entra part registers device/approve and apps on the same origin). */
+const ADMIN_ENDPOINTS = [
+  "GET /admin/tenants",
+  "POST /admin/tokens",
+  "POST /admin/revoke",
+  "POST /admin/claims",
+  "POST /admin/device/approve",
+  "POST /admin/apps",
+  "GET|POST|DELETE /admin/faults",
+  "GET|DELETE /admin/requests",
+  "POST|DELETE /admin/lock",
+  "POST /admin/expire-changes",
+];
 
 function bad(message: string, status = 400): HttpError {
   return new HttpError(status, status === 404 ? "not_found" : "invalid_request", message);
@@ -60,7 +77,59 @@ export function registerAdmin(routes: RouteTable, env: EmulatorEnv, faults: Faul
   };
 
   routes.add("GET", /^\/admin\/?$/, (_req, res) => {
-    sendJson(res, 200, { endpoints: ["POST /admin/tokens", "POST /admin/revoke", "POST /admin/claims", "POST /admin/device/approve", "GET|POST|DELETE /admin/faults", "GET|DELETE /admin/requests", "GET /admin/tenants"] }, JSON_TYPE);
+    sendJson(res, 200, { endpoints: ADMIN_ENDPOINTS }, JSON_TYPE);
+  });
+
+  /** An item by its decoded server-relative path (an absolute URL's path works too). */
+  const itemOf = (tenant: TenantRecord, body: Record<string, unknown>): ItemRecord => {
+    let path = str(body, "path");
+    if (/^https?:\/\//i.test(path)) {
+      try {
+        path = decodeURIComponent(new URL(path).pathname);
+      } catch {
+        throw bad(`'path' is not a valid URL: ${path}`);
+      }
+    }
+    if (!path.startsWith("/")) path = `/${path}`;
+    if (path.length > 1) path = path.replace(/\/+$/, "");
+    const item = env.store.itemByPath(tenant.name, path);
+    if (!item) throw bad(`no file or folder at '${path}' in tenant '${tenant.name}'`, 404);
+    return item;
+  };
+
+  routes.add("POST", /^\/admin\/lock$/, async (req, res) => {
+    const body = await readObject(req);
+    const tenant = tenantOf(body);
+    const item = itemOf(tenant, body);
+    const user = userOf(tenant, body);
+    if (item.isFolder) throw bad("only files can be locked");
+    const kind = body.kind ?? "shared";
+    if (kind !== "shared" && kind !== "exclusive") throw bad("'kind' must be \"shared\" or \"exclusive\"");
+    const seconds = body.seconds ?? DEFAULT_LOCK_SECONDS;
+    if (typeof seconds !== "number" || !Number.isFinite(seconds) || seconds <= 0) throw bad("'seconds' must be a positive number");
+    const expires = new Date(Date.now() + seconds * 1000).toISOString();
+    env.store.setLock(item.uniqueId, { userId: user.id, kind, expires });
+    sendJson(res, 200, { tenant: tenant.name, path: item.serverRelativeUrl, uniqueId: item.uniqueId, user: user.upn, kind, expires }, JSON_TYPE);
+  });
+
+  routes.add("DELETE", /^\/admin\/lock$/, async (req, res) => {
+    // DELETE with a JSON body, or the same fields as query parameters.
+    const query = Object.fromEntries(req.url.searchParams.entries());
+    const body = { ...query, ...(await readObject(req)) };
+    const tenant = tenantOf(body);
+    const item = itemOf(tenant, body);
+    env.store.setLock(item.uniqueId, undefined);
+    sendJson(res, 200, { tenant: tenant.name, path: item.serverRelativeUrl, uniqueId: item.uniqueId, locked: false }, JSON_TYPE);
+  });
+
+  routes.add("POST", /^\/admin\/expire-changes$/, async (req, res) => {
+    const body = await readObject(req);
+    const tenant = tenantOf(body);
+    const item = itemOf(tenant, body);
+    const list = env.store.listById(item.listId);
+    if (!list) throw bad(`'${item.serverRelativeUrl}' is not in a library`, 404);
+    const currentChange = env.store.expireChangeTokens(list.id);
+    sendJson(res, 200, { tenant: tenant.name, listId: list.id, driveId: list.driveId, title: list.title, currentChange }, JSON_TYPE);
   });
 
   routes.add("GET", /^\/admin\/tenants$/, (_req, res) => {

@@ -3,6 +3,7 @@
  * Overrides are validated strictly: a typo in a test's config must fail loudly, not be ignored.
  */
 import type { EmulatorConfig, FaultSettings } from "./http/types.js";
+import { spoOptionsProblem } from "./spo/options.js";
 
 export const DEFAULT_CONFIG: Readonly<EmulatorConfig> = Object.freeze({
   accessTokenLifetimeSeconds: 3600,
@@ -40,7 +41,7 @@ const CONFIG_CHECKS: Record<keyof EmulatorConfig, [Check, string]> = {
   searchIndexDelaySeconds: [nonNegative, "a number >= 0"],
   invalidUrlStatus: [(v) => v === 400 || v === 500, "400 or 500"],
   testAutoApproveUser: [(v) => typeof v === "string" && v.length > 0, "a non-empty string"],
-  // The SharePoint part validates the keys inside (emulator/spo/options.ts).
+  // Its keys are checked by spoOptionsProblem (emulator/spo/options.ts).
   spo: [(v) => typeof v === "object" && v !== null && !Array.isArray(v), "an object"],
 };
 
@@ -64,6 +65,10 @@ export function resolveConfig(override?: string | Record<string, unknown>): Emul
     if (!check) throw new ConfigError(`unknown config key '${key}' (known: ${Object.keys(CONFIG_CHECKS).join(", ")})`);
     if (value === undefined) continue;
     if (!check[0](value)) throw new ConfigError(`config key '${key}' must be ${check[1]}, got ${JSON.stringify(value)}`);
+    if (key === "spo") {
+      const problem = spoOptionsProblem(value as Record<string, unknown>);
+      if (problem) throw new ConfigError(problem);
+    }
     (config as unknown as Record<string, unknown>)[key] = value;
   }
   return config;

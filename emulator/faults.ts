@@ -193,7 +193,8 @@ export function instrumentResponse(res: ServerResponse, faults: RequestFaults, s
     if (dead) return;
     dead = true;
     sink.cut = true;
-    if (!res.headersSent) res.flushHeaders();
+    // `headersSent` is already true after writeHead; only a written byte puts them on the wire.
+    if (sent === 0) res.flushHeaders();
     const socket = res.socket;
     if (!socket || socket.destroyed) return;
     socket.end();

@@ -716,7 +716,8 @@ export class SqliteStore implements EmulatorStore {
       throw new StoreError("checkedOut", `The file "${r.path}" is checked out for editing by another user.`, { checkedOutById: r.checked_out_by, path: r.path });
     }
     if (this.lockActive(r) && !opts.bypassSharedLock) {
-      throw new StoreError("locked", `The file "${r.path}" is locked for shared use by ${r.lock_user}.`, { lockedById: r.lock_user, path: r.path });
+      const kind = r.lock_kind === "exclusive" ? "exclusive" : "shared";
+      throw new StoreError("locked", `The file "${r.path}" is locked for ${kind} use by ${r.lock_user}.`, { lockedById: r.lock_user, path: r.path, kind });
     }
     if (what.content && r.is_file && !r.checked_out_by) {
       const list = this.listRow(r.list_id);
@@ -851,6 +852,17 @@ export class SqliteStore implements EmulatorStore {
     this.transaction(() => {
       this.sql("DELETE FROM changes WHERE list_id = ? AND n <= ?").run(listId, t);
       this.sql("UPDATE lists SET trimmed_through = MAX(trimmed_through, ?) WHERE id = ?").run(t, listId);
+    });
+  }
+
+  expireChangeTokens(listId: string): number {
+    this.listRow(listId);
+    return this.transaction(() => {
+      // Change numbers need not be contiguous: skipping one puts every issued token before the log.
+      const last = (this.sql("UPDATE lists SET last_change = last_change + 1 WHERE id = ? RETURNING last_change").get(listId) as { last_change: number }).last_change;
+      this.sql("DELETE FROM changes WHERE list_id = ? AND n <= ?").run(listId, last);
+      this.sql("UPDATE lists SET trimmed_through = MAX(trimmed_through, ?) WHERE id = ?").run(last, listId);
+      return last;
     });
   }
 

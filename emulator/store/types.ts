@@ -284,6 +284,12 @@ export interface EmulatorStore {
   changesSince(listId: string, after: number, limit: number): ChangeRecord[];
   /** Admin/test hook: drops the list's change log through `through` (default: all) so older tokens expire. */
   expireChanges(listId: string, through?: number): void;
+  /**
+   * Admin/test hook: every change token issued for the list so far expires (even one taken at the
+   * newest change), while tokens issued from now on work: the log is dropped and the change number
+   * moves past it. Returns the new current change number.
+   */
+  expireChangeTokens(listId: string): number;
 
   // --- sharing ---
   createSharingLink(uniqueId: string, link: Omit<SharingLinkRecord, "shareId" | "url" | "uniqueId">, urlFor: (shareId: string) => string): { link: SharingLinkRecord; created: boolean };

@@ -1,5 +1,9 @@
 // Fault injection on tenant origins: exact counters (throttleNext, resetNext), seeded rates,
 // latency and bandwidth as lower bounds only, offline. Observed by a real HTTPS client.
+import { execFile } from "node:child_process";
+import { mkdtempSync, rmSync, statSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import t from "tap";
 import { fetchJson, startEmulator, type TestEmulator } from "../helpers/emulator.js";
 
@@ -150,4 +154,113 @@ void t.test("authority faults hit Entra but never the admin API", async (t) => {
   t.equal((await fetchJson(emu, `${emu.admin}/tenants`)).status, 200, "admin reachable while the authority is offline");
   await t.rejects(emu.fetch(`${emu.authority}/${tenantId}/v2.0/.well-known/openid-configuration`), "Entra offline");
   await emu.clearFaults("authority");
+});
+
+/** A deadline far above any healthy run: it only turns a hang into a failure. */
+const DEADLINE_MS = 60_000;
+
+function withDeadline<T>(p: Promise<T>, what: string): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`${what}: no answer within ${DEADLINE_MS} ms`)), DEADLINE_MS);
+  });
+  return Promise.race([p, late]).finally(() => clearTimeout(timer));
+}
+
+/** The pre-authenticated download URL of a file, as the content engine reads it. */
+async function downloadUrl(path: string): Promise<string> {
+  const item = await get(`${sp}/sites/marketing/_api/v2.0/drive/root:/${encodeURI(path)}:`);
+  const url = (item.body as Record<string, unknown>)["@content.downloadUrl"];
+  if (typeof url !== "string") throw new Error(`no download URL: ${item.text}`);
+  return url;
+}
+
+/** Reads a body until it ends or fails: the bytes that arrived, and the error if any. */
+async function drainBody(res: Response | Awaited<ReturnType<TestEmulator["fetch"]>>): Promise<{ bytes: number; error?: unknown }> {
+  let bytes = 0;
+  const reader = (res.body as ReadableStream<Uint8Array> | null)?.getReader();
+  if (!reader) return { bytes };
+  try {
+    for (;;) {
+      const { done, value } = await reader.read();
+      if (done) return { bytes };
+      bytes += value.byteLength;
+    }
+  } catch (error) {
+    return { bytes, error };
+  }
+}
+
+/** Body bytes a client may see beyond the cut: none for a Content-Length body; allow a little. */
+const SLACK = 16 * 1024;
+
+void t.test("a reset closes the connection after resetAfterBytes: Node fetch sees the error", async (t) => {
+  const url = await downloadUrl("Launch Video.mp4");
+  const limit = 300_000;
+  for (const range of [undefined, "bytes=1000000-"]) {
+    const since = await emu.lastRequest();
+    await emu.setFaults("contoso", { resetNext: 1, resetAfterBytes: limit });
+    const got = await withDeadline(
+      (async () => {
+        const res = await emu.fetch(url, { headers: range ? { Range: range } : {} });
+        t.equal(res.status, range ? 206 : 200, "headers arrived");
+        return drainBody(res);
+      })(),
+      "reset download",
+    );
+    t.ok(got.error, `the body fails (${range ?? "whole"}): ${String(got.error)}`);
+    t.ok(got.bytes <= limit + SLACK, `received ${got.bytes} bytes, limit ${limit}`);
+    t.ok(got.bytes > 0, "the bytes before the cut arrived");
+    const entry = (await emu.requests({ tenant: "contoso", since })).find((e) => e.path.includes("download.aspx"));
+    t.equal(entry?.fault, "reset", "logged as reset");
+    t.equal(entry?.responseBytes, limit, "cut after resetAfterBytes");
+  }
+  const whole = await withDeadline(emu.fetch(url).then(drainBody), "next download");
+  t.equal(whole.error, undefined, "the next download is whole");
+  t.ok(whole.bytes > 5 * 1024 * 1024);
+});
+
+void t.test("a reset closes the connection after resetAfterBytes: curl sees the error", async (t) => {
+  const url = await downloadUrl("Launch Video.mp4");
+  const limit = 200_000;
+  const dir = mkdtempSync(join(tmpdir(), "konnekt-test-reset-"));
+  t.teardown(() => rmSync(dir, { recursive: true, force: true }));
+  const out = join(dir, "body");
+  await emu.setFaults("contoso", { resetNext: 1, resetAfterBytes: limit });
+  const result = await new Promise<{ code: number; stdout: string; stderr: string }>((resolve) => {
+    execFile("curl", ["-sS", "--max-time", String(DEADLINE_MS / 1000), "--cacert", emu.caFile, "-o", out, "-w", "%{http_code} %{size_download}", url], (err, stdout, stderr) => {
+      resolve({ code: err ? Number((err as { code?: unknown }).code ?? 1) : 0, stdout, stderr });
+    });
+  });
+  t.not(result.code, 0, `curl fails: ${result.stderr.trim()}`);
+  t.not(result.code, 28, "not by its own timeout: the server closed the connection");
+  const [status, size] = result.stdout.split(" ").map(Number);
+  t.equal(status, 200);
+  t.equal(size, statSync(out).size);
+  t.ok((size ?? Infinity) <= limit + SLACK && (size ?? 0) > 0, `received ${size} bytes, limit ${limit}`);
+});
+
+void t.test("a reset of a body shorter than resetAfterBytes still cuts it (no hang, no whole body)", async (t) => {
+  await emu.setFaults("contoso", { resetNext: 1, resetAfterBytes: 50_000_000 });
+  const res = await withDeadline(emu.fetch(`${sp}/_api/web`, { headers: { Accept: "application/json", Authorization: `Bearer ${token}` } }), "short body");
+  const got = await withDeadline(drainBody(res), "short body");
+  t.ok(got.error, "reading the body fails");
+  const state = await emu.adminGet<{ faults: Record<string, { resetNext?: number }> }>("/faults");
+  t.equal(state.faults.contoso?.resetNext, 0, "the counter is used up");
+  t.equal((await get(`${sp}/_api/web`)).status, 200, "the next one is whole");
+});
+
+void t.test("throttled download.aspx: 429/503 with Retry-After", async (t) => {
+  const url = await downloadUrl("Plan.txt");
+  await emu.setFaults("contoso", { throttleNext: 1, retryAfterSeconds: 3 });
+  const a = await fetchJson(emu, url);
+  t.equal(a.status, 429);
+  t.equal(a.headers.get("retry-after"), "3");
+  t.ok((a.body as Record<string, unknown>)["odata.error"], `SharePoint-shaped body (not /_api/v2.0): ${a.text}`);
+  await emu.setFaults("contoso", { throttleNext: 1, throttleStatus: 503, retryAfterSeconds: 2 });
+  const b = await fetchJson(emu, url);
+  t.equal(b.status, 503);
+  t.equal(b.headers.get("retry-after"), "2");
+  const c = await fetchJson(emu, url);
+  t.equal(c.status, 200, "then served");
 });

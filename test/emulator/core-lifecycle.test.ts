@@ -72,7 +72,7 @@ void t.test("--port sets the authority port; --faults applies from the start", a
 });
 
 void t.test("bad flags: one line on stderr, exit 2", async (t) => {
-  const cases = [["--bogus"], ["--seed", "huge"], ["--port", "x"], ["--config", '{"nope":1}'], ["--config", '{"listViewThreshold":"many"}'], ["--config", "{"], ["--faults", '{"contoso":{"throttleRate":2}}'], ["--data"]];
+  const cases = [["--bogus"], ["--seed", "huge"], ["--port", "x"], ["--config", '{"nope":1}'], ["--config", '{"listViewThreshold":"many"}'], ["--config", "{"], ["--config", '{"spo":{"typo":true}}'], ["--config", '{"spo":{"checkedOutStatus":"423"}}'], ["--faults", '{"contoso":{"throttleRate":2}}'], ["--data"]];
   const results = await Promise.all(cases.map((args) => runCli(args)));
   for (const [i, args] of cases.entries()) {
     const r = results[i] as Awaited<ReturnType<typeof runCli>>;

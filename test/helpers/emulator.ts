@@ -72,7 +72,7 @@ export interface TestEmulator {
   token(tenant: string, user: string): Promise<string>;
   adminPost<T = unknown>(path: string, body: unknown): Promise<T>;
   adminGet<T = unknown>(path: string): Promise<T>;
-  adminDelete<T = unknown>(path: string): Promise<T>;
+  adminDelete<T = unknown>(path: string, body?: unknown): Promise<T>;
   /** Requests served (Authorization redacted), optionally of one tenant and after a sequence number. */
   requests(filter?: { tenant?: string; since?: number }): Promise<RequestLogEntry[]>;
   /** Sequence number of the newest logged request: pass as `since` to see only later ones. */
@@ -236,7 +236,7 @@ export async function startEmulator(opts: StartOptions = {}): Promise<TestEmulat
     token: async (tenant, user) => (await admin<{ access_token: string }>("POST", "/tokens", { tenant, user })).access_token,
     adminPost: (path, body) => admin("POST", path, body),
     adminGet: (path) => admin("GET", path),
-    adminDelete: (path) => admin("DELETE", path),
+    adminDelete: (path, body) => admin("DELETE", path, body),
     requests: async (filter = {}) => {
       const q = new URLSearchParams();
       if (filter.tenant) q.set("tenant", filter.tenant);

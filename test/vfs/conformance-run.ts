@@ -25,6 +25,8 @@ export async function runTenantConformance(t: Test, opts: SuiteOptions = {}): Pr
   const emu = await emulatorForMount(t);
   const dir = tempDir(t, "konnekt-conf-");
   const s = await serveTenant(t, emu, { dir });
+  const debug = process.env.KONNEKT_TEST_DEBUG;
+  if (debug) t.teardown(() => fsp.writeFile(debug, `${s.events.map((e) => JSON.stringify(e)).join("\n")}\n--- stderr\n${s.stderr()}`));
   const docs = join(s.mnt, "Engineering", "Documents");
   await fsp.readdir(docs);
   if (opts.throttleRate) {

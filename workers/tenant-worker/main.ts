@@ -8,7 +8,7 @@ import { connectToSupervisor, WORKER_SHUTDOWN, type WorkerShutdownParams } from 
 import { KonnektError, toKonnektError } from "../errors.js";
 import { readWorkerOptions } from "./options.js";
 import { TenantWorker } from "./worker.js";
-import { CancellationToken, ResponseError } from "vscode-jsonrpc/node.js";
+import type { CancellationToken } from "vscode-jsonrpc/node.js";
 import { toResponseError } from "../../daemon/rpc/errors.js";
 
 function signalOf(token: CancellationToken): AbortSignal {

@@ -107,7 +107,7 @@ export class TenantWorker {
           (prompt) =>
             this.notify("tenant.needsSignIn", {
               tenant: this.o.tenant,
-              reason: "signIn",
+              reason: "connect",
               message: prompt.message,
               deviceCode: { userCode: prompt.userCode, verificationUri: prompt.verificationUri, expiresAt: new Date(Date.now() + prompt.expiresInSeconds * 1000).toISOString() },
             }),
@@ -115,7 +115,7 @@ export class TenantWorker {
         );
       } else {
         await this.rt.engine.auth.signInInteractive(resource, async (url) => {
-          this.notify("tenant.needsSignIn", { tenant: this.o.tenant, reason: "signIn", message: `Open ${url} to sign in to ${this.o.tenant}.`, browserUrl: url });
+          this.notify("tenant.needsSignIn", { tenant: this.o.tenant, reason: "connect", message: `Open ${url} to sign in to ${this.o.tenant}.`, browserUrl: url });
           await openInBrowser(url);
         });
       }
@@ -389,7 +389,7 @@ export class TenantWorker {
     if (!this.started) {
       this.started = true;
       await this.rt.start();
-      mkdirSync(this.rootMountPoint(), { recursive: true });
+      ensureMountpoint(this.rootMountPoint());
       await this.rt.mount(this.rootMountPoint());
       for (const record of this.loadDrives()) {
         await this.attach(record).catch((err: unknown) => (this.lastError = toKonnektError(err)));
@@ -406,7 +406,7 @@ export class TenantWorker {
   }
 
   private async attach(record: DriveRecord): Promise<void> {
-    mkdirSync(record.mountPoint, { recursive: true });
+    ensureMountpoint(record.mountPoint);
     const mount = await this.rt.mount(record.mountPoint, record.subtree ? { subtree: record.subtree } : {});
     this.drives.set(record.id, { record, mount });
   }
@@ -480,7 +480,18 @@ export class TenantWorker {
 
   private fail(err: unknown): void {
     this.lastError = toKonnektError(err);
+    // stderr lands in the daemon log (one line per worker output line).
+    process.stderr.write(`start of ${this.o.tenant} failed: ${this.lastError.code}: ${this.lastError.message}\n`);
     this.state = this.lastError.code === "notSignedIn" || this.lastError.code === "claimsChallenge" ? "needsSignIn" : "failed";
+  }
+}
+
+/** Creates a mount point; one left behind by a crashed worker (ENOTCONN) is cleaned by mount(). */
+function ensureMountpoint(path: string): void {
+  try {
+    mkdirSync(path, { recursive: true });
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code !== "ENOTCONN" && (err as NodeJS.ErrnoException).code !== "EEXIST") throw err;
   }
 }
 

@@ -14,6 +14,7 @@ interface Command {
 }
 
 const COMMANDS: Record<string, Command> = {
+  demo: { summary: "run the emulator, a daemon and the mount together (no tenant needed)", load: () => import("./commands/demo.js") },
   emulator: { summary: "run the SharePoint Online + Entra ID emulator", load: () => import("../emulator/cli.js") },
   daemon: { summary: "run the per-user daemon (--foreground, --json)", load: () => import("./run.js") },
   rpc: { summary: "call the daemon: konnekt rpc <method> [json-params]", load: () => import("./commands/rpc.js") },

@@ -3,6 +3,9 @@
  * [--faults JSON] [--test-auto-approve USER]`: runs the emulator until SIGTERM/SIGINT. When ready
  * it prints exactly one JSON line on stdout (the contract tests and scripts wait for).
  */
+import { rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { basename, dirname } from "node:path";
 import { ConfigError, parseFaultsFlag, resolveConfig } from "./config.js";
 import type { StartOptions } from "./emulator.js";
 
@@ -124,7 +127,26 @@ export async function main(argv: string[]): Promise<number> {
   });
   process.stdout.write(`${JSON.stringify(emulator.ready)}\n`);
   await stopped;
+  removeHarnessHome();
   // Whatever a part left scheduled must not keep a stopped emulator alive.
   setTimeout(() => process.exit(0), 2000).unref();
   return 0;
 }
+
+/**
+ * The test harness gives the emulator a temp HOME and names it in KONNEKT_EMULATOR_HARNESS_HOME:
+ * the emulator outlives a harness that was killed (it stops when its stdin closes), so it removes
+ * that dir itself. Only a dir that is this process's HOME, directly in the temp dir and named as
+ * the harness names it, is ever removed.
+ */
+function removeHarnessHome(): void {
+  const home = process.env.KONNEKT_EMULATOR_HARNESS_HOME;
+  if (!home || home !== process.env.HOME) return;
+  if (dirname(home) !== tmpdir() || !basename(home).startsWith("konnekt-test-emu-home-")) return;
+  try {
+    rmSync(home, { recursive: true, force: true });
+  } catch {
+    // best effort: the harness removes it too when it stops the emulator itself
+  }
+}
+

@@ -127,6 +127,8 @@ export interface ByteSink {
   bytes: number;
   /** Set when the fault injector cut the connection. */
   cut?: boolean;
+  /** Called at the cut, before the client can notice it (the request log records the exchange then). */
+  onCut?: () => void;
 }
 
 /**
@@ -187,7 +189,7 @@ export function instrumentResponse(res: ServerResponse, faults: RequestFaults, s
    * Cuts the connection once the bytes written so far are on their way: the socket is ended (the
    * TLS layer flushes what it holds, then FIN), so the client receives exactly the bytes before the
    * cut and then sees the connection closed before the body is complete ("other side closed",
-   * ECONNRESET, curl 18). Destroyed for good shortly after, whatever the client does.
+   * ECONNRESET, curl 18). Destroyed as soon as the ending is written (within a second at most).
    */
   const cut = (): void => {
     if (dead) return;
@@ -195,10 +197,16 @@ export function instrumentResponse(res: ServerResponse, faults: RequestFaults, s
     sink.cut = true;
     // `headersSent` is already true after writeHead; only a written byte puts them on the wire.
     if (sent === 0) res.flushHeaders();
+    sink.onCut?.();
     const socket = res.socket;
     if (!socket || socket.destroyed) return;
-    socket.end();
-    setTimeout(() => socket.destroy(), 1000).unref();
+    // Destroyed once the ending is written: the kernel still delivers the queued bytes and the FIN.
+    const timer = setTimeout(() => socket.destroy(), 1000);
+    timer.unref();
+    socket.end(() => {
+      clearTimeout(timer);
+      socket.destroy();
+    });
   };
 
   /** Decides, at the first body byte, whether and where this response is cut. */

@@ -299,8 +299,10 @@ export function createOrigin(opts: OriginOptions): Origin {
     req.on("error", () => undefined);
     res.on("error", () => undefined);
 
+    let logged = false;
     const logIt = (): void => {
-      if (opts.isAuthority && rawPath.startsWith("/admin/requests")) return;
+      if (logged || (opts.isAuthority && rawPath.startsWith("/admin/requests"))) return;
+      logged = true;
       opts.log.add({
         time: new Date(started).toISOString(),
         origin: opts.name,
@@ -327,6 +329,7 @@ export function createOrigin(opts: OriginOptions): Origin {
 
     const rf: RequestFaults = exempt ? NO_FAULTS : opts.faults.forRequest(opts.name);
     const hasBody = method !== "HEAD";
+    sent.onCut = logIt;
     instrumentResponse(res, rf, sent, hasBody);
     res.on("close", logIt);
 

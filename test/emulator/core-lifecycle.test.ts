@@ -93,7 +93,7 @@ void t.test("an emulator whose test process dies stops and removes its temp data
   const helper = new URL("../helpers/emulator.js", import.meta.url).href;
   const script = `import(${JSON.stringify(helper)}).then(async (m) => {
     const e = await m.startEmulator({ seed: "empty" });
-    process.stdout.write(JSON.stringify({ pid: e.process.pid, dataDir: e.dataDir }) + "\\n");
+    process.stdout.write(JSON.stringify({ pid: e.process.pid, dataDir: e.dataDir, homeDir: e.homeDir }) + "\\n");
     setInterval(() => undefined, 1000);
   });`;
   const env = { ...process.env };
@@ -104,16 +104,17 @@ void t.test("an emulator whose test process dies stops and removes its temp data
   });
   let errText = "";
   harness.stderr.on("data", (d: Buffer) => (errText += d.toString()));
-  const info = await new Promise<{ pid: number; dataDir: string }>((resolve, reject) => {
+  const info = await new Promise<{ pid: number; dataDir: string; homeDir: string }>((resolve, reject) => {
     let out = "";
     harness.stdout.on("data", (d: Buffer) => {
       out += d.toString();
       const nl = out.indexOf("\n");
-      if (nl >= 0) resolve(JSON.parse(out.slice(0, nl)) as { pid: number; dataDir: string });
+      if (nl >= 0) resolve(JSON.parse(out.slice(0, nl)) as { pid: number; dataDir: string; homeDir: string });
     });
     harness.on("exit", () => reject(new Error(`harness exited: ${errText}`)));
   });
   t.ok(existsSync(info.dataDir), "temp data dir exists while running");
+  t.ok(existsSync(info.homeDir), "and its temp HOME");
   harness.kill("SIGKILL");
 
   const alive = (): boolean => {
@@ -125,7 +126,8 @@ void t.test("an emulator whose test process dies stops and removes its temp data
     }
   };
   const deadline = Date.now() + 30_000;
-  while ((alive() || existsSync(info.dataDir)) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
+  while ((alive() || existsSync(info.dataDir) || existsSync(info.homeDir)) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
   t.notOk(alive(), "emulator process gone");
   t.notOk(existsSync(info.dataDir), "temp data dir removed");
+  t.notOk(existsSync(info.homeDir), "its temp HOME removed too");
 });

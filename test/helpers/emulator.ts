@@ -64,6 +64,8 @@ export interface TestEmulator {
   readonly admin: string;
   readonly clientId: string;
   readonly dataDir: string;
+  /** The temp HOME the child runs with (removed when it stops). */
+  readonly homeDir: string;
   readonly process: ChildProcess;
   /** Everything the emulator wrote on stderr so far. */
   stderr(): string;
@@ -120,7 +122,7 @@ function envForChild(extra: NodeJS.ProcessEnv = {}): NodeJS.ProcessEnv {
 export async function startEmulator(opts: StartOptions = {}): Promise<TestEmulator> {
   const home = mkdtempSync(join(tmpdir(), "konnekt-test-emu-home-"));
   // Without a data dir the emulator makes a temp one and removes it when it stops, even when this
-  // process dies first (it stops when its stdin pipe closes).
+  // process dies first (it stops when its stdin pipe closes); it removes `home` then too.
   const args = [CLI, "emulator", "--seed", opts.seed ?? "demo"];
   if (opts.dataDir !== undefined) args.push("--data", opts.dataDir);
   if (opts.config) args.push("--config", JSON.stringify(opts.config));
@@ -130,7 +132,7 @@ export async function startEmulator(opts: StartOptions = {}): Promise<TestEmulat
   if (opts.args) args.push(...opts.args);
 
   const child = spawn(process.execPath, args, {
-    env: envForChild({ KONNEKT_EMULATOR_STOP_ON_STDIN_CLOSE: "1", HOME: home, XDG_CONFIG_HOME: join(home, ".config"), XDG_DATA_HOME: join(home, ".local/share"), XDG_CACHE_HOME: join(home, ".cache"), XDG_RUNTIME_DIR: home }),
+    env: envForChild({ KONNEKT_EMULATOR_STOP_ON_STDIN_CLOSE: "1", KONNEKT_EMULATOR_HARNESS_HOME: home, HOME: home, XDG_CONFIG_HOME: join(home, ".config"), XDG_DATA_HOME: join(home, ".local/share"), XDG_CACHE_HOME: join(home, ".cache"), XDG_RUNTIME_DIR: home }),
     stdio: ["pipe", "pipe", "pipe"],
   });
   child.stdin?.on("error", () => undefined);
@@ -226,6 +228,7 @@ export async function startEmulator(opts: StartOptions = {}): Promise<TestEmulat
     admin: ready.admin,
     clientId: ready.clientId,
     dataDir: ready.dataDir,
+    homeDir: home,
     process: child,
     stderr: () => stderr,
     tenant: (name) => {

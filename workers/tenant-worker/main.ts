@@ -86,6 +86,13 @@ async function main(): Promise<void> {
     setImmediate(() => process.exit(0));
     return {};
   });
+  // Ctrl-C in a terminal signals the whole process group: the daemon decides when its workers stop
+  // (worker.shutdown), so SIGINT is ignored here; a SIGTERM sent to the worker alone still unmounts
+  // and drains before exiting instead of leaving a dead mount behind.
+  process.on("SIGINT", () => undefined);
+  process.once("SIGTERM", () => {
+    void worker.close(5_000).finally(() => process.exit(0));
+  });
   channel.ready();
   await worker.boot();
 }

@@ -306,7 +306,7 @@ export interface TenantConnectParams {
 /** Result of tenant.connect. */
 export type TenantConnectResult = Tenant;
 
-/** Sign in to a tenant and start its worker. Sign-in prompts (device code, browser URL) arrive as tenant.needsSignIn notifications; the request completes when signed in. (planned) */
+/** Sign in to a tenant and start its worker. Sign-in prompts (device code, browser URL) arrive as tenant.needsSignIn notifications; the request completes when signed in. (implemented) */
 export const TenantConnectRequest = new RequestType<TenantConnectParams, TenantConnectResult, ErrorData>("tenant.connect", ParameterStructures.byName);
 
 /** Params of tenant.disconnect: Stop a tenant's worker (drains uploads, unmounts); with forget, also drop its tokens and cache. */
@@ -318,7 +318,7 @@ export interface TenantDisconnectParams {
 /** Result of tenant.disconnect. */
 export type TenantDisconnectResult = Empty;
 
-/** Stop a tenant's worker (drains uploads, unmounts); with forget, also drop its tokens and cache. (planned) */
+/** Stop a tenant's worker (drains uploads, unmounts); with forget, also drop its tokens and cache. (implemented) */
 export const TenantDisconnectRequest = new RequestType<TenantDisconnectParams, TenantDisconnectResult, ErrorData>("tenant.disconnect", ParameterStructures.byName);
 
 /** Params of tenant.list: Configured and connected tenants. */
@@ -329,7 +329,7 @@ export interface TenantListResult {
   tenants: Tenant[];
 }
 
-/** Configured and connected tenants. (planned) */
+/** Configured and connected tenants. (implemented) */
 export const TenantListRequest = new RequestType<TenantListParams, TenantListResult, ErrorData>("tenant.list", ParameterStructures.byName);
 
 /** Params of tenant.status: One tenant's state, account, worker and counters. */
@@ -340,7 +340,7 @@ export interface TenantStatusParams {
 /** Result of tenant.status. */
 export type TenantStatusResult = Tenant;
 
-/** One tenant's state, account, worker and counters. (planned) */
+/** One tenant's state, account, worker and counters. (implemented) */
 export const TenantStatusRequest = new RequestType<TenantStatusParams, TenantStatusResult, ErrorData>("tenant.status", ParameterStructures.byName);
 
 /** Params of library.list: Document libraries discovered for a tenant (or all tenants). */
@@ -355,7 +355,7 @@ export interface LibraryListResult {
   libraries: Library[];
 }
 
-/** Document libraries discovered for a tenant (or all tenants). (planned) */
+/** Document libraries discovered for a tenant (or all tenants). (implemented) */
 export const LibraryListRequest = new RequestType<LibraryListParams, LibraryListResult, ErrorData>("library.list", ParameterStructures.byName);
 
 /** Params of library.refresh: Run discovery now (progress notifications with kind 'discovery'); resolves when done. */
@@ -369,7 +369,7 @@ export interface LibraryRefreshResult {
   libraries: number;
 }
 
-/** Run discovery now (progress notifications with kind 'discovery'); resolves when done. (planned) */
+/** Run discovery now (progress notifications with kind 'discovery'); resolves when done. (implemented) */
 export const LibraryRefreshRequest = new RequestType<LibraryRefreshParams, LibraryRefreshResult, ErrorData>("library.refresh", ParameterStructures.byName);
 
 /** Params of drive.mount: Mount a namespace subtree (a library or folder) at an extra mount point (Linux) or drive letter (Windows). */
@@ -385,7 +385,7 @@ export interface DriveMountParams {
 /** Result of drive.mount. */
 export type DriveMountResult = Drive;
 
-/** Mount a namespace subtree (a library or folder) at an extra mount point (Linux) or drive letter (Windows). (planned) */
+/** Mount a namespace subtree (a library or folder) at an extra mount point (Linux) or drive letter (Windows). (implemented) */
 export const DriveMountRequest = new RequestType<DriveMountParams, DriveMountResult, ErrorData>("drive.mount", ParameterStructures.byName);
 
 /** Params of drive.unmount: Unmount a drive (its pending uploads continue in the tenant worker). */
@@ -397,7 +397,7 @@ export interface DriveUnmountParams {
 /** Result of drive.unmount. */
 export type DriveUnmountResult = Empty;
 
-/** Unmount a drive (its pending uploads continue in the tenant worker). (planned) */
+/** Unmount a drive (its pending uploads continue in the tenant worker). (implemented) */
 export const DriveUnmountRequest = new RequestType<DriveUnmountParams, DriveUnmountResult, ErrorData>("drive.unmount", ParameterStructures.byName);
 
 /** Params of drive.list: The root mount and every extra drive. */
@@ -410,7 +410,7 @@ export interface DriveListResult {
   drives: Drive[];
 }
 
-/** The root mount and every extra drive. (planned) */
+/** The root mount and every extra drive. (implemented) */
 export const DriveListRequest = new RequestType<DriveListParams, DriveListResult, ErrorData>("drive.list", ParameterStructures.byName);
 
 /** Params of item.info: Metadata of a file or folder given by local path or namespace path, including check-out and lock state. */
@@ -421,7 +421,7 @@ export interface ItemInfoParams {
 /** Result of item.info. */
 export type ItemInfoResult = ItemInfo;
 
-/** Metadata of a file or folder given by local path or namespace path, including check-out and lock state. (planned) */
+/** Metadata of a file or folder given by local path or namespace path, including check-out and lock state. (implemented) */
 export const ItemInfoRequest = new RequestType<ItemInfoParams, ItemInfoResult, ErrorData>("item.info", ParameterStructures.byName);
 
 /** Params of item.webUrl: The item's URL in SharePoint (open in browser / Office). */
@@ -434,7 +434,7 @@ export interface ItemWebUrlResult {
   url: string;
 }
 
-/** The item's URL in SharePoint (open in browser / Office). (planned) */
+/** The item's URL in SharePoint (open in browser / Office). (implemented) */
 export const ItemWebUrlRequest = new RequestType<ItemWebUrlParams, ItemWebUrlResult, ErrorData>("item.webUrl", ParameterStructures.byName);
 
 /** Params of item.sharingLink: Create (or reuse) a sharing link; scope defaults to the configured links.scope. */
@@ -448,7 +448,7 @@ export interface ItemSharingLinkParams {
 /** Result of item.sharingLink. */
 export type ItemSharingLinkResult = SharingLink;
 
-/** Create (or reuse) a sharing link; scope defaults to the configured links.scope. (planned) */
+/** Create (or reuse) a sharing link; scope defaults to the configured links.scope. (implemented) */
 export const ItemSharingLinkRequest = new RequestType<ItemSharingLinkParams, ItemSharingLinkResult, ErrorData>("item.sharingLink", ParameterStructures.byName);
 
 /** Params of item.versions: Version history of a file. */
@@ -461,7 +461,7 @@ export interface ItemVersionsResult {
   versions: Version[];
 }
 
-/** Version history of a file. (planned) */
+/** Version history of a file. (implemented) */
 export const ItemVersionsRequest = new RequestType<ItemVersionsParams, ItemVersionsResult, ErrorData>("item.versions", ParameterStructures.byName);
 
 /** Params of item.restoreVersion: Make an earlier version the current one. */
@@ -474,7 +474,7 @@ export interface ItemRestoreVersionParams {
 /** Result of item.restoreVersion. */
 export type ItemRestoreVersionResult = ItemInfo;
 
-/** Make an earlier version the current one. (planned) */
+/** Make an earlier version the current one. (implemented) */
 export const ItemRestoreVersionRequest = new RequestType<ItemRestoreVersionParams, ItemRestoreVersionResult, ErrorData>("item.restoreVersion", ParameterStructures.byName);
 
 /** Params of cache.stats: Content cache usage, cap and counters (per tenant or in total). */
@@ -485,7 +485,7 @@ export interface CacheStatsParams {
 /** Result of cache.stats. */
 export type CacheStatsResult = CacheStats;
 
-/** Content cache usage, cap and counters (per tenant or in total). (planned) */
+/** Content cache usage, cap and counters (per tenant or in total). (implemented) */
 export const CacheStatsRequest = new RequestType<CacheStatsParams, CacheStatsResult, ErrorData>("cache.stats", ParameterStructures.byName);
 
 /** Params of cache.pin: Fetch a file or folder into the cache and exempt it from eviction (progress kind 'pinning'). */
@@ -501,7 +501,7 @@ export interface CachePinResult {
   bytes: number;
 }
 
-/** Fetch a file or folder into the cache and exempt it from eviction (progress kind 'pinning'). (planned) */
+/** Fetch a file or folder into the cache and exempt it from eviction (progress kind 'pinning'). (implemented) */
 export const CachePinRequest = new RequestType<CachePinParams, CachePinResult, ErrorData>("cache.pin", ParameterStructures.byName);
 
 /** Params of cache.unpin: Let a pinned file or folder be evicted again. */
@@ -513,7 +513,7 @@ export interface CacheUnpinParams {
 /** Result of cache.unpin. */
 export type CacheUnpinResult = Empty;
 
-/** Let a pinned file or folder be evicted again. (planned) */
+/** Let a pinned file or folder be evicted again. (implemented) */
 export const CacheUnpinRequest = new RequestType<CacheUnpinParams, CacheUnpinResult, ErrorData>("cache.unpin", ParameterStructures.byName);
 
 /** Params of cache.clear: Evict everything that is not pinned and not waiting for upload. */
@@ -528,7 +528,7 @@ export interface CacheClearResult {
   bytes: number;
 }
 
-/** Evict everything that is not pinned and not waiting for upload. (planned) */
+/** Evict everything that is not pinned and not waiting for upload. (implemented) */
 export const CacheClearRequest = new RequestType<CacheClearParams, CacheClearResult, ErrorData>("cache.clear", ParameterStructures.byName);
 
 /** Params of upload.list: Pending, running and failed uploads. */
@@ -541,7 +541,7 @@ export interface UploadListResult {
   uploads: Upload[];
 }
 
-/** Pending, running and failed uploads. (planned) */
+/** Pending, running and failed uploads. (implemented) */
 export const UploadListRequest = new RequestType<UploadListParams, UploadListResult, ErrorData>("upload.list", ParameterStructures.byName);
 
 /** Params of upload.wait: Resolve when no upload is pending (for a tenant or path prefix), or fail with timeout. */
@@ -558,7 +558,7 @@ export interface UploadWaitResult {
   failed: number;
 }
 
-/** Resolve when no upload is pending (for a tenant or path prefix), or fail with timeout. (planned) */
+/** Resolve when no upload is pending (for a tenant or path prefix), or fail with timeout. (implemented) */
 export const UploadWaitRequest = new RequestType<UploadWaitParams, UploadWaitResult, ErrorData>("upload.wait", ParameterStructures.byName);
 
 // ── notifications (daemon → client) ──
@@ -676,26 +676,26 @@ export const REQUEST_STATUS: Record<RequestName, "implemented" | "planned"> = {
   "config.unset": "implemented",
   "config.list": "implemented",
   "log.tail": "implemented",
-  "tenant.connect": "planned",
-  "tenant.disconnect": "planned",
-  "tenant.list": "planned",
-  "tenant.status": "planned",
-  "library.list": "planned",
-  "library.refresh": "planned",
-  "drive.mount": "planned",
-  "drive.unmount": "planned",
-  "drive.list": "planned",
-  "item.info": "planned",
-  "item.webUrl": "planned",
-  "item.sharingLink": "planned",
-  "item.versions": "planned",
-  "item.restoreVersion": "planned",
-  "cache.stats": "planned",
-  "cache.pin": "planned",
-  "cache.unpin": "planned",
-  "cache.clear": "planned",
-  "upload.list": "planned",
-  "upload.wait": "planned",
+  "tenant.connect": "implemented",
+  "tenant.disconnect": "implemented",
+  "tenant.list": "implemented",
+  "tenant.status": "implemented",
+  "library.list": "implemented",
+  "library.refresh": "implemented",
+  "drive.mount": "implemented",
+  "drive.unmount": "implemented",
+  "drive.list": "implemented",
+  "item.info": "implemented",
+  "item.webUrl": "implemented",
+  "item.sharingLink": "implemented",
+  "item.versions": "implemented",
+  "item.restoreVersion": "implemented",
+  "cache.stats": "implemented",
+  "cache.pin": "implemented",
+  "cache.unpin": "implemented",
+  "cache.clear": "implemented",
+  "upload.list": "implemented",
+  "upload.wait": "implemented",
 };
 
 /** The OpenRPC document itself, for validation at the boundary and for rpc.discover-style tooling. */
@@ -951,7 +951,7 @@ export const OPENRPC_DOCUMENT: OpenRpcDocument = {
     {
       "name": "tenant.connect",
       "summary": "Sign in to a tenant and start its worker. Sign-in prompts (device code, browser URL) arrive as tenant.needsSignIn notifications; the request completes when signed in.",
-      "x-konnekt-status": "planned",
+      "x-konnekt-status": "implemented",
       "paramStructure": "by-name",
       "params": [
         {
@@ -1039,7 +1039,7 @@ export const OPENRPC_DOCUMENT: OpenRpcDocument = {
     {
       "name": "tenant.disconnect",
       "summary": "Stop a tenant's worker (drains uploads, unmounts); with forget, also drop its tokens and cache.",
-      "x-konnekt-status": "planned",
+      "x-konnekt-status": "implemented",
       "paramStructure": "by-name",
       "params": [
         {
@@ -1076,7 +1076,7 @@ export const OPENRPC_DOCUMENT: OpenRpcDocument = {
     {
       "name": "tenant.list",
       "summary": "Configured and connected tenants.",
-      "x-konnekt-status": "planned",
+      "x-konnekt-status": "implemented",
       "paramStructure": "by-name",
       "params": [],
       "result": {
@@ -1102,7 +1102,7 @@ export const OPENRPC_DOCUMENT: OpenRpcDocument = {
     {
       "name": "tenant.status",
       "summary": "One tenant's state, account, worker and counters.",
-      "x-konnekt-status": "planned",
+      "x-konnekt-status": "implemented",
       "paramStructure": "by-name",
       "params": [
         {
@@ -1128,7 +1128,7 @@ export const OPENRPC_DOCUMENT: OpenRpcDocument = {
     {
       "name": "library.list",
       "summary": "Document libraries discovered for a tenant (or all tenants).",
-      "x-konnekt-status": "planned",
+      "x-konnekt-status": "implemented",
       "paramStructure": "by-name",
       "params": [
         {
@@ -1177,7 +1177,7 @@ export const OPENRPC_DOCUMENT: OpenRpcDocument = {
     {
       "name": "library.refresh",
       "summary": "Run discovery now (progress notifications with kind 'discovery'); resolves when done.",
-      "x-konnekt-status": "planned",
+      "x-konnekt-status": "implemented",
       "paramStructure": "by-name",
       "params": [
         {
@@ -1226,7 +1226,7 @@ export const OPENRPC_DOCUMENT: OpenRpcDocument = {
     {
       "name": "drive.mount",
       "summary": "Mount a namespace subtree (a library or folder) at an extra mount point (Linux) or drive letter (Windows).",
-      "x-konnekt-status": "planned",
+      "x-konnekt-status": "implemented",
       "paramStructure": "by-name",
       "params": [
         {
@@ -1282,7 +1282,7 @@ export const OPENRPC_DOCUMENT: OpenRpcDocument = {
     {
       "name": "drive.unmount",
       "summary": "Unmount a drive (its pending uploads continue in the tenant worker).",
-      "x-konnekt-status": "planned",
+      "x-konnekt-status": "implemented",
       "paramStructure": "by-name",
       "params": [
         {
@@ -1312,7 +1312,7 @@ export const OPENRPC_DOCUMENT: OpenRpcDocument = {
     {
       "name": "drive.list",
       "summary": "The root mount and every extra drive.",
-      "x-konnekt-status": "planned",
+      "x-konnekt-status": "implemented",
       "paramStructure": "by-name",
       "params": [
         {
@@ -1346,7 +1346,7 @@ export const OPENRPC_DOCUMENT: OpenRpcDocument = {
     {
       "name": "item.info",
       "summary": "Metadata of a file or folder given by local path or namespace path, including check-out and lock state.",
-      "x-konnekt-status": "planned",
+      "x-konnekt-status": "implemented",
       "paramStructure": "by-name",
       "params": [
         {
@@ -1375,7 +1375,7 @@ export const OPENRPC_DOCUMENT: OpenRpcDocument = {
     {
       "name": "item.webUrl",
       "summary": "The item's URL in SharePoint (open in browser / Office).",
-      "x-konnekt-status": "planned",
+      "x-konnekt-status": "implemented",
       "paramStructure": "by-name",
       "params": [
         {
@@ -1410,7 +1410,7 @@ export const OPENRPC_DOCUMENT: OpenRpcDocument = {
     {
       "name": "item.sharingLink",
       "summary": "Create (or reuse) a sharing link; scope defaults to the configured links.scope.",
-      "x-konnekt-status": "planned",
+      "x-konnekt-status": "implemented",
       "paramStructure": "by-name",
       "params": [
         {
@@ -1469,7 +1469,7 @@ export const OPENRPC_DOCUMENT: OpenRpcDocument = {
     {
       "name": "item.versions",
       "summary": "Version history of a file.",
-      "x-konnekt-status": "planned",
+      "x-konnekt-status": "implemented",
       "paramStructure": "by-name",
       "params": [
         {
@@ -1510,7 +1510,7 @@ export const OPENRPC_DOCUMENT: OpenRpcDocument = {
     {
       "name": "item.restoreVersion",
       "summary": "Make an earlier version the current one.",
-      "x-konnekt-status": "planned",
+      "x-konnekt-status": "implemented",
       "paramStructure": "by-name",
       "params": [
         {
@@ -1550,7 +1550,7 @@ export const OPENRPC_DOCUMENT: OpenRpcDocument = {
     {
       "name": "cache.stats",
       "summary": "Content cache usage, cap and counters (per tenant or in total).",
-      "x-konnekt-status": "planned",
+      "x-konnekt-status": "implemented",
       "paramStructure": "by-name",
       "params": [
         {
@@ -1572,7 +1572,7 @@ export const OPENRPC_DOCUMENT: OpenRpcDocument = {
     {
       "name": "cache.pin",
       "summary": "Fetch a file or folder into the cache and exempt it from eviction (progress kind 'pinning').",
-      "x-konnekt-status": "planned",
+      "x-konnekt-status": "implemented",
       "paramStructure": "by-name",
       "params": [
         {
@@ -1634,7 +1634,7 @@ export const OPENRPC_DOCUMENT: OpenRpcDocument = {
     {
       "name": "cache.unpin",
       "summary": "Let a pinned file or folder be evicted again.",
-      "x-konnekt-status": "planned",
+      "x-konnekt-status": "implemented",
       "paramStructure": "by-name",
       "params": [
         {
@@ -1668,7 +1668,7 @@ export const OPENRPC_DOCUMENT: OpenRpcDocument = {
     {
       "name": "cache.clear",
       "summary": "Evict everything that is not pinned and not waiting for upload.",
-      "x-konnekt-status": "planned",
+      "x-konnekt-status": "implemented",
       "paramStructure": "by-name",
       "params": [
         {
@@ -1713,7 +1713,7 @@ export const OPENRPC_DOCUMENT: OpenRpcDocument = {
     {
       "name": "upload.list",
       "summary": "Pending, running and failed uploads.",
-      "x-konnekt-status": "planned",
+      "x-konnekt-status": "implemented",
       "paramStructure": "by-name",
       "params": [
         {
@@ -1747,7 +1747,7 @@ export const OPENRPC_DOCUMENT: OpenRpcDocument = {
     {
       "name": "upload.wait",
       "summary": "Resolve when no upload is pending (for a tenant or path prefix), or fail with timeout.",
-      "x-konnekt-status": "planned",
+      "x-konnekt-status": "implemented",
       "paramStructure": "by-name",
       "params": [
         {
@@ -1878,7 +1878,7 @@ export const OPENRPC_DOCUMENT: OpenRpcDocument = {
     {
       "name": "tenant.needsSignIn",
       "summary": "Notification: a tenant needs the user to sign in (device code or browser URL), e.g. during tenant.connect or after a claims challenge.",
-      "x-konnekt-status": "planned",
+      "x-konnekt-status": "implemented",
       "x-konnekt-kind": "notification",
       "paramStructure": "by-name",
       "params": [
@@ -1927,7 +1927,7 @@ export const OPENRPC_DOCUMENT: OpenRpcDocument = {
     {
       "name": "tenant.workerRestarted",
       "summary": "Notification: a tenant worker crashed and was restarted.",
-      "x-konnekt-status": "planned",
+      "x-konnekt-status": "implemented",
       "x-konnekt-kind": "notification",
       "paramStructure": "by-name",
       "params": [
@@ -1978,7 +1978,7 @@ export const OPENRPC_DOCUMENT: OpenRpcDocument = {
     {
       "name": "item.conflict",
       "summary": "Notification: an upload met a newer server version (412); the local version was kept beside it as a conflict copy.",
-      "x-konnekt-status": "planned",
+      "x-konnekt-status": "implemented",
       "x-konnekt-kind": "notification",
       "paramStructure": "by-name",
       "params": [
@@ -2008,7 +2008,7 @@ export const OPENRPC_DOCUMENT: OpenRpcDocument = {
     {
       "name": "upload.failed",
       "summary": "Notification: an upload failed for good (it stays in upload.list with its error).",
-      "x-konnekt-status": "planned",
+      "x-konnekt-status": "implemented",
       "x-konnekt-kind": "notification",
       "paramStructure": "by-name",
       "params": [

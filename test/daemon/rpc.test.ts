@@ -93,13 +93,13 @@ void t.test("every method in the document refuses wrong-typed params through the
   }
 });
 
-void t.test("planned methods answer notSupported (-32018) with data.code", async (t) => {
-  const err = await rawError(t, "tenant.list", {});
-  t.equal(err.code, -32018);
-  t.equal(err.data?.code, "notSupported");
+void t.test("tenant-scoped methods for an unknown tenant answer notFound with data.code", async (t) => {
+  const err = await rawError(t, "tenant.status", { tenant: "nope" });
+  t.equal(err.data?.code, "notFound");
   const c = await client(t);
-  const e = await c.request("cache.stats", {}).catch((x: unknown) => x);
-  t.ok(e instanceof KonnektError && e.code === "notSupported", "typed client gets a KonnektError");
+  const e = await c.request("item.info", { path: "nope/Site/Documents/a.txt" }).catch((x: unknown) => x);
+  t.ok(e instanceof KonnektError && e.code === "notFound", "typed client gets a KonnektError");
+  t.same(await c.request("tenant.list", {}), { tenants: [] }, "no tenants yet");
 });
 
 void t.test("$/cancelRequest aborts the handler; the daemon keeps serving", async (t) => {

@@ -6,6 +6,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import t from "tap";
 import { ConfigStore } from "../../daemon/config/store.js";
+import { Tenants, tenantHandlers } from "../../daemon/tenants.js";
 import { daemonHandlers } from "../../daemon/handlers.js";
 import { createLogger } from "../../daemon/log.js";
 import { daemonPaths } from "../../daemon/paths.js";
@@ -75,15 +76,20 @@ void t.test("implemented methods have handlers, planned ones do not", (t) => {
   const paths = daemonPaths({ HOME: dir, KONNEKT_POLICY_FILE: join(dir, "p.json") });
   const { logger, destination } = createLogger({ file: join(dir, "log") });
   t.teardown(() => destination.close());
-  const handlers = daemonHandlers({
-    startedAt: new Date(),
-    endpoint: "/x",
-    config: new ConfigStore(paths),
-    supervisor: new Supervisor(logger),
-    logger,
-    logFile: join(dir, "log"),
-    requestShutdown: () => undefined,
-  });
+  const config = new ConfigStore(paths);
+  const supervisor = new Supervisor(logger);
+  const handlers = {
+    ...tenantHandlers(new Tenants({ config, paths, supervisor, logger })),
+    ...daemonHandlers({
+      startedAt: new Date(),
+      endpoint: "/x",
+      config,
+      supervisor,
+      logger,
+      logFile: join(dir, "log"),
+      requestShutdown: () => undefined,
+    }),
+  };
   for (const [name, status] of Object.entries(REQUEST_STATUS) as [RequestName, string][]) {
     t.equal(name in handlers, status === "implemented", `${name} (${status})`);
   }

@@ -75,6 +75,13 @@ export class TenantRuntime {
       queue: this.queue,
       workDir: join(opts.stateDir, "work"),
       ...(opts.ca !== undefined ? { ca: opts.ca } : {}),
+      quota: async (lib, signal) => {
+        const j = await this.engine.http.json<{ quota?: { total?: number; remaining?: number } }>(`${lib.webUrl}/_api/v2.0/drives/${lib.driveId}?$select=id,quota`, {
+          signal,
+          context: `Reading the quota of ${lib.title}`,
+        });
+        return typeof j.quota?.total === "number" ? { total: j.quota.total, remaining: j.quota.remaining ?? j.quota.total } : undefined;
+      },
       onInvalidate: (what) => this.invalidate(what),
     });
     this.engine.on("changed", (e: ChangeEvent) => this.onRemote(e, true));
@@ -131,6 +138,12 @@ export class TenantRuntime {
   }
 
   private onRemote(e: ChangeEvent, changed: boolean): void {
+    // The change notice of a version this mount uploaded itself: the bytes did not change here.
+    const row = changed ? this.engine.session.item(e.uniqueId) : undefined;
+    if (row && this.fs.isOwnVersion(e.uniqueId, row.etag)) {
+      if (e.parentId) this.invalidate({ entry: { parent: `u:${e.parentId}`, name: e.name } });
+      return;
+    }
     if (changed && e.contentChanged) this.cache.invalidate(e.uniqueId);
     this.invalidate({
       ...(changed ? { content: `u:${e.uniqueId}` } : {}),

@@ -23,7 +23,12 @@ param(
     # Sites whose document libraries get their own drive (site names as in Get-KonnektSite).
     [string[]]$Site = @('Marketing', 'Sales'),
     # Seconds to wait for an interactive sign-in before giving up (the user can sign in later).
-    [int]$SignInTimeoutSeconds = 120
+    [int]$SignInTimeoutSeconds = 120,
+    # Entra ID tenant id or domain; optional (Konnekt finds it from the URL).
+    [string]$TenantId,
+    # Sign in with a device code instead of a browser (sessions without a browser; the code is
+    # shown as a warning).
+    [switch]$DeviceCode
 )
 
 $ErrorActionPreference = 'Stop'
@@ -33,11 +38,14 @@ Import-Module -Name Konnekt
 Start-KonnektDaemon
 
 # 2. Sign in. With cached tokens this returns at once; otherwise the user sees the browser
-#    sign-in. A session without a browser would use -DeviceCode (the code is shown as a warning).
+#    sign-in. A session without a browser uses -DeviceCode (the code is shown as a warning).
 $tenant = Get-KonnektTenant | Where-Object Name -eq $TenantName
 if (-not $tenant -or $tenant.State -ne 'connected') {
+    $signIn = @{ Url = $TenantUrl; Name = $TenantName; TimeoutSeconds = $SignInTimeoutSeconds }
+    if ($TenantId) { $signIn.TenantId = $TenantId }
+    if ($DeviceCode) { $signIn.DeviceCode = $true }
     try {
-        $tenant = Connect-Konnekt -Url $TenantUrl -Name $TenantName -TimeoutSeconds $SignInTimeoutSeconds
+        $tenant = Connect-Konnekt @signIn
     } catch {
         # Do not fail the logon: Konnekt keeps the tenant in needsSignIn and the user can run
         # Connect-Konnekt later.

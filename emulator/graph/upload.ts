@@ -102,9 +102,43 @@ function limitedBody(source: Readable, limit: number, onOverflow: () => Error): 
   return limiter;
 }
 
-/** Reads and drops the rest of a refused request body so the connection stays usable. */
-function drainBody(req: EmuRequest): void {
-  req.raw.resume();
+/** Refused bodies up to this size are read to the end before the answer; bigger ones close the connection. */
+const DRAIN_CAP = 64 * 1024 * 1024;
+
+/**
+ * Reads and drops a refused request body before the error is sent: a client still writing its body
+ * when the server closes gets EPIPE instead of the answer. Resolves true when the body was read whole
+ * (the connection stays usable), false when it was too big to wait for.
+ */
+function drainBody(req: EmuRequest, declared: number, cap = DRAIN_CAP): Promise<boolean> {
+  const raw = req.raw;
+  if (declared > cap) return Promise.resolve(false);
+  if (raw.readableEnded) return Promise.resolve(true);
+  return new Promise((resolve) => {
+    let seen = 0;
+    const finish = (whole: boolean): void => {
+      raw.off("data", onData);
+      raw.off("end", onEnd);
+      raw.off("close", onClose);
+      if (!whole) raw.pause();
+      resolve(whole);
+    };
+    const onData = (chunk: Buffer): void => {
+      seen += chunk.length;
+      if (seen > cap) finish(false);
+    };
+    const onEnd = (): void => finish(true);
+    const onClose = (): void => finish(raw.complete);
+    raw.on("data", onData);
+    raw.once("end", onEnd);
+    raw.once("close", onClose);
+    raw.resume();
+  });
+}
+
+async function refuseBody(req: EmuRequest, declared: number, message: string): Promise<never> {
+  const whole = await drainBody(req, declared);
+  throw new GraphError(413, "requestTooLarge", message, whole ? {} : { Connection: "close" });
 }
 
 export interface UploadTarget {
@@ -127,8 +161,7 @@ export async function simplePut(
   const req = ctx.req;
   const declared = Number(req.headers["content-length"] ?? NaN);
   if (Number.isFinite(declared) && declared > SIMPLE_UPLOAD_LIMIT) {
-    drainBody(req);
-    throw new GraphError(413, "requestTooLarge", "The request is too large for a simple upload; use an upload session.", { Connection: "close" });
+    await refuseBody(req, declared, "The request is too large for a simple upload; use an upload session.");
   }
   const conflict = conflictOf(req.url.searchParams.get("@microsoft.graph.conflictBehavior"), "replace");
   const limited = (): Readable =>
@@ -221,7 +254,8 @@ export class UploadSessions {
     try {
       await this.serve(req, res);
     } catch (err) {
-      if (req.method === "PUT") drainBody(req);
+      // Keep reading what the client still sends, so it reads the answer instead of EPIPE.
+      if (req.method === "PUT") void drainBody(req, 0, Infinity);
       sendFailure(res, err);
     }
   }
@@ -291,7 +325,7 @@ export class UploadSessions {
     if (declared !== undefined && Number(declared) !== length) {
       throw new GraphError(400, "invalidRequest", "Content-Length does not match the Content-Range.");
     }
-    if (length > MAX_FRAGMENT) throw new GraphError(413, "requestTooLarge", "The fragment is larger than 60 MiB.", { Connection: "close" });
+    if (length > MAX_FRAGMENT) await refuseBody(req, Number(declared ?? length), "The fragment is larger than 60 MiB.");
     if (start !== staged) {
       session.total ??= total;
       throw new GraphError(416, "invalidRange", start < staged ? "The uploaded fragment overlaps with data that has already been received." : "The uploaded fragment does not start at the next expected byte.", {}, {

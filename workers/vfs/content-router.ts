@@ -4,6 +4,7 @@
  * names its library and needs no lookup.
  */
 import { KonnektError } from "../errors.js";
+import { DEFAULT_RETRY_POLICY, shouldRetry, sleep } from "../retry.js";
 import { GraphDrive } from "../content/graph-drive.js";
 import type { DownloadInfo, DownloadSource, FragmentResult, UploadAddress, UploadedItem, UploadOptions, UploadTarget } from "../content/types.js";
 import type { LibraryInfo } from "../tenant/discovery/discover.js";
@@ -57,10 +58,25 @@ export class ContentRouter implements DownloadSource, UploadTarget {
     return { ...item, itemKey: contentKey(driveId, item.itemKey) };
   }
 
-  /** Always asks the service (GraphDrive keeps no URL cache), so a refresh is implied. */
-  getDownloadUrl(itemKey: string, signal: AbortSignal): Promise<DownloadInfo> {
+  /**
+   * Always asks the service (GraphDrive keeps no URL cache), so a refresh is implied. GraphDrive
+   * makes one attempt; a read must not fail on one throttled answer, so this retries what
+   * shouldRetry retries (429/503/504 honouring Retry-After, 5xx, network errors).
+   */
+  async getDownloadUrl(itemKey: string, signal: AbortSignal): Promise<DownloadInfo> {
     const { driveId, itemId } = splitKey(itemKey);
-    return this.drive(driveId).getDownloadUrl(itemId, signal);
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await this.drive(driveId).getDownloadUrl(itemId, signal);
+      } catch (err) {
+        const status = err instanceof KonnektError && typeof err.data.status === "number" ? err.data.status : undefined;
+        const ra = err instanceof KonnektError && typeof err.data.retryAfterSeconds === "number" ? { "retry-after": String(err.data.retryAfterSeconds) } : undefined;
+        const failure = status !== undefined ? { status, ...(ra ? { headers: ra } : {}) } : { error: (err as { cause?: unknown }).cause ?? err };
+        const d = shouldRetry(failure, attempt, DEFAULT_RETRY_POLICY, signal);
+        if (!d.retry) throw err;
+        await sleep(d.delayMs, signal);
+      }
+    }
   }
 
   async putSmall(addr: UploadAddress, body: Buffer, opts: UploadOptions, signal: AbortSignal): Promise<UploadedItem> {

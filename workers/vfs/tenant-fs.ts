@@ -70,7 +70,7 @@ interface LocalFile {
 }
 
 type Handle =
-  | { kind: "read"; key: ItemKey; uniqueId: string; itemId: string; driveId: string; reader?: Promise<ItemReader> }
+  | { kind: "read"; key: ItemKey; uniqueId: string; itemId: string; driveId: string; reader?: Promise<ItemReader>; etag?: string }
   | { kind: "write"; key: ItemKey; file: LocalFile; fd: number };
 
 export interface TenantFsDeps {
@@ -85,9 +85,19 @@ export interface TenantFsDeps {
   workDir: string;
   /** Extra CA for download URLs (the emulator's); undefined = system trust. */
   ca?: string;
+  /** The library's quota (drive `quota` facet), when the service reports one. */
+  quota?: (lib: LibraryInfo, signal: AbortSignal) => Promise<DriveQuota | undefined>;
   /** Called when the kernel's view of an item or a name must be dropped. */
   onInvalidate?: (what: { content?: ItemKey; entry?: { parent: ItemKey; name: string } }) => void;
 }
+
+export interface DriveQuota {
+  total: number;
+  remaining: number;
+}
+
+/** How long a library's quota is reused: `df` in a loop must not become a request loop. */
+const QUOTA_TTL_MS = 60_000;
 
 const ROOT_KEY = "ns:/";
 const DIR_MODE = 0o755;
@@ -104,7 +114,15 @@ export class TenantFileSystem implements MountFileSystem<Handle> {
   private readonly byJournalId = new Map<number, LocalFile>();
   /** `l:` keys of files that have since appeared remotely. */
   private readonly aliases = new Map<ItemKey, ItemKey>();
+  /** The other way: the kernel keeps the inode it got at create, so the `u:` key maps back to the `l:` one. */
+  private readonly firstKeys = new Map<ItemKey, ItemKey>();
+  /**
+   * Versions this mount uploaded: their times as the writer saw them (the service stamps its own,
+   * and tar, make and rsync must not see a file change under them when the upload lands).
+   */
+  private readonly ownVersions = new Map<string, { etag: string; mtimeMs: number; ctimeMs: number }>();
   private nextLocal = 1;
+  private readonly quotas = new Map<string, { at: number; quota: Promise<DriveQuota | undefined> }>();
 
   constructor(private readonly d: TenantFsDeps) {
     mkdirSync(d.workDir, { recursive: true, mode: 0o700 });
@@ -131,7 +149,7 @@ export class TenantFileSystem implements MountFileSystem<Handle> {
   }
 
   async getattr(key: ItemKey, signal: AbortSignal): Promise<ItemAttributes> {
-    const local = this.byKey.get(this.resolveAlias(key));
+    const local = this.localOf(key);
     if (local) return this.localAttr(local);
     if (key.startsWith("ns:")) return this.dirAttr(0);
     const row = this.rowOfKey(key);
@@ -158,12 +176,32 @@ export class TenantFileSystem implements MountFileSystem<Handle> {
     return out;
   }
 
-  statfs(): Promise<FsStats> {
+  /**
+   * Inside a library: its quota (the drive's `quota` facet: total and remaining), cached for a
+   * minute. Above libraries, or when the service reports no quota: figures derived from the cache
+   * budget (what this machine can hold), so `df` still answers.
+   */
+  async statfs(key: ItemKey, signal: AbortSignal): Promise<FsStats> {
+    const row = this.rowOfKey(key) ?? (this.localOf(key) ? this.d.session.item(this.localOf(key)!.parentId) : undefined);
+    const lib = row ? this.d.session.libraryOfRow(row) : undefined;
+    if (lib && this.d.quota) {
+      let q = this.quotas.get(lib.driveId);
+      if (!q || Date.now() - q.at > QUOTA_TTL_MS) {
+        q = { at: Date.now(), quota: this.d.quota(lib, signal).catch(() => undefined) };
+        this.quotas.set(lib.driveId, q);
+      }
+      const quota = await q.quota;
+      if (quota && quota.total > 0) return { totalBytes: quota.total, freeBytes: Math.max(0, Math.min(quota.remaining, quota.total)) };
+    }
     const s = this.d.cache.stats();
-    // SharePoint quotas are per site; the cache budget is what this machine can hold.
-    return Promise.resolve({ totalBytes: Math.max(s.capBytes, 1) * 16, freeBytes: Math.max(s.capBytes - s.usedBytes, 0) * 16 });
+    return { totalBytes: Math.max(s.capBytes, 1) * 16, freeBytes: Math.max(s.capBytes - s.usedBytes, 0) * 16 };
   }
 
+  /**
+   * webUrl, uniqueId, etag. The check-out / lock holder is not shown: the metadata store keeps no
+   * check-out facet (drive items expose only `publication.level`, without the user), so there is
+   * nothing truthful to show yet.
+   */
   xattrs(key: ItemKey): Promise<Readonly<Record<string, string>>> {
     const row = this.rowOfKey(key);
     const attrs: Record<string, string> = row ? { webUrl: row.webUrl, uniqueId: row.uniqueId, etag: row.etag } : {};
@@ -174,7 +212,7 @@ export class TenantFileSystem implements MountFileSystem<Handle> {
 
   async open(key: ItemKey, intent: OpenIntent, signal: AbortSignal): Promise<Opened<Handle>> {
     const k = this.resolveAlias(key);
-    let local = this.byKey.get(k);
+    let local = this.localOf(key);
     if (!intent.write && !local) {
       const row = this.requireRow(k);
       if (row.isFolder) throw new KonnektError("isADirectory", `${row.name} is a folder.`);
@@ -195,7 +233,7 @@ export class TenantFileSystem implements MountFileSystem<Handle> {
       const n = buf.length > 0 ? readSync(h.fd, buf, 0, buf.length, offset) : 0;
       return buf.subarray(0, n);
     }
-    const local = this.byKey.get(h.key);
+    const local = this.localOf(h.key);
     if (local) {
       // Written here since this descriptor opened: the local copy is the newest content.
       const fd = openSync(local.workPath, "r");
@@ -207,7 +245,24 @@ export class TenantFileSystem implements MountFileSystem<Handle> {
       }
     }
     const reader = await this.readerOf(h, signal);
-    return reader.read(offset, length, signal);
+    h.etag ??= reader.etag;
+    try {
+      return await reader.read(offset, length, signal);
+    } catch (err) {
+      if (!(err instanceof KonnektError) || err.code !== "conflict") throw err;
+      // The cached copy was dropped under this reader (a change notice for our own upload, say).
+      // Only when the server's version really moved on is the reader's view stale.
+      h.reader = undefined;
+      void reader.close().catch(() => undefined);
+      const again = await this.readerOf(h, signal);
+      if (again.etag !== h.etag) throw err;
+      return again.read(offset, length, signal);
+    }
+  }
+
+  /** Whether this ETag is a version this mount uploaded itself (its change notice changes nothing here). */
+  isOwnVersion(uniqueId: string, etag: string): boolean {
+    return this.ownVersions.get(uniqueId)?.etag === etag;
   }
 
   write(h: Handle, offset: number, data: Buffer): Promise<number> {
@@ -270,7 +325,7 @@ export class TenantFileSystem implements MountFileSystem<Handle> {
   async setattr(key: ItemKey, changes: AttributeChanges, handle: Handle | undefined, signal: AbortSignal): Promise<ItemAttributes> {
     if (changes.size !== undefined) {
       const k = this.resolveAlias(key);
-      let local = handle?.kind === "write" ? handle.file : this.byKey.get(k);
+      let local = handle?.kind === "write" ? handle.file : this.localOf(key);
       const standalone = !local;
       if (!local) local = await this.startEdit(k, changes.size === 0, signal);
       this.truncateLocal(local, changes.size);
@@ -361,6 +416,10 @@ export class TenantFileSystem implements MountFileSystem<Handle> {
     const lib = this.libraryOf(row);
     const j = await this.d.writes.move(lib.webUrl, lib.driveId, row.itemId, { ...(from.uniqueId !== to.uniqueId ? { parentItemId: to.itemId } : {}), name: newName }, signal);
     this.d.session.recordLocal(j, lib, to.uniqueId);
+    // A rename moves the ETag on: a file still open here saves onto the renamed version, not as a conflict copy.
+    if (local && this.byKey.get(local.key) === local && j.eTag !== undefined) local.baseEtag = j.eTag;
+    const own = this.ownVersions.get(row.uniqueId);
+    if (own && j.eTag !== undefined) own.etag = j.eTag;
   }
 
   // --- the write path ---
@@ -369,7 +428,7 @@ export class TenantFileSystem implements MountFileSystem<Handle> {
     const row = this.requireRow(key);
     if (row.isFolder) throw new KonnektError("isADirectory", `${row.name} is a folder.`);
     const lib = this.libraryOf(row);
-    const local = this.newLocal(key, lib, row.parentId!, row.name, row);
+    const local = this.newLocal(this.firstKeys.get(`u:${row.uniqueId}`) ?? key, lib, row.parentId!, row.name, row);
     if (!truncate && row.size > 0) {
       // Editing in place needs the current bytes: read them through the cache into the working copy.
       const reader = await ItemReader.open({ cache: this.d.cache, source: this.d.router, fetcher: this.d.fetcher, uniqueId: row.uniqueId, itemKey: contentKey(lib.driveId, row.itemId), ...(this.d.ca ? { ca: this.d.ca } : {}) }, signal);
@@ -454,8 +513,12 @@ export class TenantFileSystem implements MountFileSystem<Handle> {
     local.baseEtag = item.etag;
     if (uniqueId && local.uniqueId === undefined) {
       local.uniqueId = uniqueId;
-      if (local.key.startsWith("l:")) this.aliases.set(local.key, `u:${uniqueId}`);
+      if (local.key.startsWith("l:")) {
+        this.aliases.set(local.key, `u:${uniqueId}`);
+        this.firstKeys.set(`u:${uniqueId}`, local.key);
+      }
     }
+    if (uniqueId) this.ownVersions.set(uniqueId, { etag: item.etag, mtimeMs: local.mtimeMs, ctimeMs: local.ctimeMs });
     if (uniqueId) {
       this.d.session.recordLocal(
         { id: itemId, name: item.name, eTag: item.etag, size: item.size, lastModifiedDateTime: new Date(local.mtimeMs).toISOString(), createdDateTime: new Date(local.ctimeMs).toISOString(), file: {} },
@@ -505,6 +568,13 @@ export class TenantFileSystem implements MountFileSystem<Handle> {
   }
 
   // --- keys ---
+
+  /** The working copy of an item, whichever of its keys (`l:` or `u:`) the caller holds. */
+  private localOf(key: ItemKey): LocalFile | undefined {
+    const alias = this.aliases.get(key);
+    const first = this.firstKeys.get(key);
+    return this.byKey.get(key) ?? (alias !== undefined ? this.byKey.get(alias) : undefined) ?? (first !== undefined ? this.byKey.get(first) : undefined);
+  }
 
   private resolveAlias(key: ItemKey): ItemKey {
     return this.aliases.get(key) ?? key;
@@ -562,16 +632,21 @@ export class TenantFileSystem implements MountFileSystem<Handle> {
 
   private itemOfEntry(e: Entry): Item {
     if (!e.uniqueId) return { key: `ns:${e.path}`, attr: this.dirAttr(0) };
-    const local = this.byKey.get(`u:${e.uniqueId}`);
+    const key = this.firstKeys.get(`u:${e.uniqueId}`) ?? `u:${e.uniqueId}`;
+    const local = this.byKey.get(key) ?? this.byKey.get(`u:${e.uniqueId}`);
     if (local) return { key: local.key, attr: this.localAttr(local) };
-    return {
-      key: `u:${e.uniqueId}`,
-      attr: e.kind === "file" ? { kind: "file", size: e.size, mode: FILE_MODE, mtimeMs: e.mtimeMs, ctimeMs: e.ctimeMs } : this.dirAttr(e.mtimeMs),
-    };
+    if (e.kind !== "file") return { key, attr: this.dirAttr(e.mtimeMs) };
+    return { key, attr: this.fileAttr(e.uniqueId, e.etag, e.size, e.mtimeMs, e.ctimeMs) };
+  }
+
+  private fileAttr(uniqueId: string, etag: string | undefined, size: number, mtimeMs: number, ctimeMs: number): ItemAttributes {
+    const own = this.ownVersions.get(uniqueId);
+    if (own && own.etag === etag) return { kind: "file", size, mode: FILE_MODE, mtimeMs: own.mtimeMs, ctimeMs: own.ctimeMs };
+    return { kind: "file", size, mode: FILE_MODE, mtimeMs, ctimeMs };
   }
 
   private rowAttr(row: ItemRow): ItemAttributes {
-    return row.isFolder ? this.dirAttr(row.mtimeMs) : { kind: "file", size: row.size, mode: FILE_MODE, mtimeMs: row.mtimeMs, ctimeMs: row.ctimeMs };
+    return row.isFolder ? this.dirAttr(row.mtimeMs) : this.fileAttr(row.uniqueId, row.etag, row.size, row.mtimeMs, row.ctimeMs);
   }
 
   private localAttr(f: LocalFile): ItemAttributes {

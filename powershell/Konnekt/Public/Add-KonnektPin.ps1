@@ -44,7 +44,8 @@ function Add-KonnektPin {
         $itemPath = Resolve-KonnektItemPath -Cmdlet $PSCmdlet -Path $Path
         if (-not $PSCmdlet.ShouldProcess($itemPath, 'Pin for offline use')) { return }
         $params = [ordered]@{ path = $itemPath; progressToken = "pin-$([guid]::NewGuid().ToString('N'))" }
-        if ($NoRecurse) { $params.recursive = $false }
+        # Always explicit: a daemon that defaulted to non-recursive would refuse a folder.
+        $params.recursive = -not $NoRecurse
         try {
             $result = Invoke-KonnektRpc -Method 'cache.pin' -Params $params -TimeoutSeconds 0
         } catch {

@@ -41,7 +41,8 @@ function Remove-KonnektPin {
         $itemPath = Resolve-KonnektItemPath -Cmdlet $PSCmdlet -Path $Path
         if (-not $PSCmdlet.ShouldProcess($itemPath, 'Unpin')) { return }
         $params = [ordered]@{ path = $itemPath }
-        if ($NoRecurse) { $params.recursive = $false }
+        # Always explicit: a daemon that defaulted to non-recursive would refuse a folder.
+        $params.recursive = -not $NoRecurse
         try {
             $null = Invoke-KonnektRpc -Method 'cache.unpin' -Params $params -TimeoutSeconds 120
         } catch {

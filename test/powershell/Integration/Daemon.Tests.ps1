@@ -1,8 +1,9 @@
 # The module against the REAL daemon (node dist/daemon/cli.js daemon) over its real socket.
 # Every daemon gets its own temp HOME, XDG_* directories, TMPDIR, endpoint and policy file.
-# Method families that are still `planned` in rpc-schema/konnekt.openrpc.json must fail with a
-# clean notSupported ErrorRecord; when a family lands, its cases here are skipped and the family's
-# Describe is the place for its end-to-end tests (see the comment on each).
+# Tenant-scoped methods that are still `planned` in rpc-schema/konnekt.openrpc.json must fail with
+# a clean notSupported ErrorRecord here; once `implemented`, the cmdlet must be exercised the way
+# the case's E2E pattern says in EndToEnd.Tests.ps1 (real daemon, emulator and FUSE mount).
+# Nothing is skipped: every case is checked one way or the other.
 BeforeDiscovery {
     $root = (Resolve-Path -LiteralPath (Join-Path -Path $PSScriptRoot -ChildPath '../../..')).Path
     $schema = Get-Content -LiteralPath (Join-Path -Path $root -ChildPath 'rpc-schema/konnekt.openrpc.json') -Raw | ConvertFrom-Json
@@ -10,41 +11,44 @@ BeforeDiscovery {
     foreach ($m in $schema.methods) { if ($m.PSObject.Properties['x-konnekt-status']) { $script:status[$m.name] = $m.'x-konnekt-status' } }
     $script:families = [ordered]@{
         'Tenants' = @(
-            @{ Method = 'tenant.connect'; Cmdlet = 'Connect-Konnekt'; Run = { Connect-Konnekt -Url https://contoso.sharepoint.com -Name contoso -DeviceCode -TimeoutSeconds 30 } }
-            @{ Method = 'tenant.connect'; Cmdlet = 'Connect-Konnekt'; Run = { Connect-Konnekt -Url https://contoso.sharepoint.com -ClientId app -TenantId contoso.onmicrosoft.com -CertificateThumbprint ('AB' * 20) } }
-            @{ Method = 'tenant.list'; Cmdlet = 'Get-KonnektTenant'; Run = { Get-KonnektTenant } }
-            @{ Method = 'tenant.status'; Cmdlet = 'Get-KonnektTenant'; Run = { Get-KonnektTenant -Name contoso } }
-            @{ Method = 'tenant.disconnect'; Cmdlet = 'Disconnect-Konnekt'; Run = { Disconnect-Konnekt -Name contoso -Forget -Confirm:$false } }
+            @{ Method = 'tenant.connect'; Cmdlet = 'Connect-Konnekt'; E2E = 'Connect-Konnekt [^\n]*-DeviceCode'; Run = { Connect-Konnekt -Url https://contoso.sharepoint.com -Name contoso -DeviceCode -TimeoutSeconds 30 } }
+            @{ Method = 'tenant.connect'; Cmdlet = 'Connect-Konnekt'; E2E = 'Connect-Konnekt [^\n]*-CertificatePath'; Run = { Connect-Konnekt -Url https://contoso.sharepoint.com -ClientId app -TenantId contoso.onmicrosoft.com -CertificateThumbprint ('AB' * 20) } }
+            @{ Method = 'tenant.list'; Cmdlet = 'Get-KonnektTenant'; E2E = 'Get-KonnektTenant -ErrorAction'; Run = { Get-KonnektTenant } }
+            @{ Method = 'tenant.status'; Cmdlet = 'Get-KonnektTenant'; E2E = 'Get-KonnektTenant -Name contoso'; Run = { Get-KonnektTenant -Name contoso } }
+            @{ Method = 'tenant.disconnect'; Cmdlet = 'Disconnect-Konnekt'; E2E = '\| Disconnect-Konnekt '; Run = { Disconnect-Konnekt -Name contoso -Forget -Confirm:$false } }
         )
         'Libraries' = @(
-            @{ Method = 'library.list'; Cmdlet = 'Get-KonnektSite'; Run = { Get-KonnektSite -Tenant contoso } }
-            @{ Method = 'library.list'; Cmdlet = 'Get-KonnektLibrary'; Run = { Get-KonnektLibrary -Tenant contoso -Site Marketing } }
-            @{ Method = 'library.refresh'; Cmdlet = 'Get-KonnektLibrary'; Run = { Get-KonnektLibrary -Refresh } }
+            @{ Method = 'library.list'; Cmdlet = 'Get-KonnektSite'; E2E = 'Get-KonnektSite -Tenant'; Run = { Get-KonnektSite -Tenant contoso } }
+            @{ Method = 'library.list'; Cmdlet = 'Get-KonnektLibrary'; E2E = 'Get-KonnektLibrary -Site Marketing'; Run = { Get-KonnektLibrary -Tenant contoso -Site Marketing } }
+            @{ Method = 'library.refresh'; Cmdlet = 'Get-KonnektLibrary'; E2E = 'Get-KonnektLibrary [^\n]*-Refresh'; Run = { Get-KonnektLibrary -Refresh } }
         )
         'Drives' = @(
-            @{ Method = 'drive.mount'; Cmdlet = 'Mount-KonnektDrive'; Run = { Mount-KonnektDrive -Path contoso/Marketing/Documents -MountPoint (Join-Path -Path $env:HOME -ChildPath 'Marketing') -Name Marketing -Persist } }
-            @{ Method = 'drive.list'; Cmdlet = 'Get-KonnektDrive'; Run = { Get-KonnektDrive } }
-            @{ Method = 'drive.unmount'; Cmdlet = 'Dismount-KonnektDrive'; Run = { Dismount-KonnektDrive -Drive Marketing -Confirm:$false } }
+            @{ Method = 'drive.mount'; Cmdlet = 'Mount-KonnektDrive'; E2E = '\| Mount-KonnektDrive -MountPoint'; Run = { Mount-KonnektDrive -Path contoso/Marketing/Documents -MountPoint (Join-Path -Path $env:HOME -ChildPath 'Marketing') -Name Marketing -Persist } }
+            @{ Method = 'drive.list'; Cmdlet = 'Get-KonnektDrive'; E2E = 'Get-KonnektDrive -ErrorAction'; Run = { Get-KonnektDrive } }
+            @{ Method = 'drive.unmount'; Cmdlet = 'Dismount-KonnektDrive'; E2E = '\| Dismount-KonnektDrive -Confirm:\$false'; Run = { Dismount-KonnektDrive -Drive Marketing -Confirm:$false } }
         )
         'Items' = @(
-            @{ Method = 'item.info'; Cmdlet = 'Get-KonnektItem'; Run = { Get-KonnektItem -Path contoso/Marketing/Documents/Plan.docx } }
-            @{ Method = 'item.versions'; Cmdlet = 'Get-KonnektItemVersion'; Run = { Get-KonnektItemVersion -Path contoso/Marketing/Documents/Plan.docx } }
-            @{ Method = 'item.restoreVersion'; Cmdlet = 'Restore-KonnektItemVersion'; Run = { Restore-KonnektItemVersion -Path contoso/Marketing/Documents/Plan.docx -Version 1.0 -Force } }
-            @{ Method = 'item.sharingLink'; Cmdlet = 'New-KonnektSharingLink'; Run = { New-KonnektSharingLink -Path contoso/Marketing/Documents/Plan.docx -Scope organization -Type edit -ExpiresAt ([DateTime]::UtcNow.AddDays(7)) } }
-            @{ Method = 'item.webUrl'; Cmdlet = 'Open-KonnektSite'; Run = { Open-KonnektSite -Path contoso/Marketing -PassThru } }
+            @{ Method = 'item.info'; Cmdlet = 'Get-KonnektItem'; E2E = 'Get-KonnektItem -Path \$planPath'; Run = { Get-KonnektItem -Path contoso/Marketing/Documents/Plan.docx } }
+            @{ Method = 'item.versions'; Cmdlet = 'Get-KonnektItemVersion'; E2E = 'Get-KonnektItemVersion -Path'; Run = { Get-KonnektItemVersion -Path contoso/Marketing/Documents/Plan.docx } }
+            @{ Method = 'item.restoreVersion'; Cmdlet = 'Restore-KonnektItemVersion'; E2E = '\| Select-Object -First 1 \| Restore-KonnektItemVersion'; Run = { Restore-KonnektItemVersion -Path contoso/Marketing/Documents/Plan.docx -Version 1.0 -Force } }
+            @{ Method = 'item.sharingLink'; Cmdlet = 'New-KonnektSharingLink'; E2E = 'New-KonnektSharingLink -Path'; Run = { New-KonnektSharingLink -Path contoso/Marketing/Documents/Plan.docx -Scope organization -Type edit -ExpiresAt ([DateTime]::UtcNow.AddDays(7)) } }
+            @{ Method = 'item.webUrl'; Cmdlet = 'Open-KonnektSite'; E2E = 'Open-KonnektSite [^\n]*-PassThru'; Run = { Open-KonnektSite -Path contoso/Marketing -PassThru } }
         )
         'Cache' = @(
-            @{ Method = 'cache.stats'; Cmdlet = 'Get-KonnektCache'; Run = { Get-KonnektCache -Tenant contoso } }
-            @{ Method = 'cache.clear'; Cmdlet = 'Clear-KonnektCache'; Run = { Clear-KonnektCache -IncludePinned -Confirm:$false } }
-            @{ Method = 'cache.pin'; Cmdlet = 'Add-KonnektPin'; Run = { Add-KonnektPin -Path contoso/Marketing/Documents -NoRecurse } }
-            @{ Method = 'cache.unpin'; Cmdlet = 'Remove-KonnektPin'; Run = { Remove-KonnektPin -Path contoso/Marketing/Documents -Confirm:$false } }
+            @{ Method = 'cache.stats'; Cmdlet = 'Get-KonnektCache'; E2E = 'Get-KonnektCache -Tenant contoso'; Run = { Get-KonnektCache -Tenant contoso } }
+            @{ Method = 'cache.clear'; Cmdlet = 'Clear-KonnektCache'; E2E = 'Clear-KonnektCache -IncludePinned'; Run = { Clear-KonnektCache -IncludePinned -Confirm:$false } }
+            @{ Method = 'cache.pin'; Cmdlet = 'Add-KonnektPin'; E2E = 'Add-KonnektPin -Path'; Run = { Add-KonnektPin -Path contoso/Marketing/Documents -NoRecurse } }
+            @{ Method = 'cache.unpin'; Cmdlet = 'Remove-KonnektPin'; E2E = 'Remove-KonnektPin -Path'; Run = { Remove-KonnektPin -Path contoso/Marketing/Documents -Confirm:$false } }
         )
         'Uploads' = @(
-            @{ Method = 'upload.list'; Cmdlet = 'Get-KonnektUpload'; Run = { Get-KonnektUpload -Tenant contoso } }
-            @{ Method = 'upload.wait'; Cmdlet = 'Wait-KonnektUpload'; Run = { Wait-KonnektUpload -Timeout 5 } }
+            @{ Method = 'upload.list'; Cmdlet = 'Get-KonnektUpload'; E2E = 'Get-KonnektUpload -Tenant contoso'; Run = { Get-KonnektUpload -Tenant contoso } }
+            @{ Method = 'upload.wait'; Cmdlet = 'Wait-KonnektUpload'; E2E = 'Wait-KonnektUpload -Timeout'; Run = { Wait-KonnektUpload -Timeout 5 } }
         )
     }
-    foreach ($family in $script:families.Values) { foreach ($case in $family) { $case.Status = $script:status[$case.Method] } }
+    foreach ($name in $script:families.Keys) { foreach ($case in $script:families[$name]) { $case.Status = $script:status[$case.Method]; $case.Family = $name } }
+    $all = @($script:families.Values | ForEach-Object { $_ })
+    $script:plannedCases = @($all | Where-Object { $_.Status -eq 'planned' })
+    $script:implementedCases = @($all | Where-Object { $_.Status -ne 'planned' })
 }
 
 BeforeAll {
@@ -172,73 +176,24 @@ Describe 'Daemon log' {
     }
 }
 
-Describe 'Tenants' {
-    # When tenant.* is implemented: connect by device code against the emulator here (the code
-    # arrives as a tenant.needsSignIn warning), then Get-KonnektTenant and a tenant that needs sign-in.
-    It '<Cmdlet> (<Method>) answers notSupported while the method is planned' -ForEach $families['Tenants'] {
-        if ($Status -ne 'planned') { Set-ItResult -Skipped -Because "$Method is ${Status}: replace this case with an end-to-end test" }
-        $err = $null
-        try { & $Run -ErrorAction Stop } catch { $err = $_ }
-        $err.FullyQualifiedErrorId | Should -Be "Konnekt.notSupported,$Cmdlet"
-        $err.CategoryInfo.Category | Should -Be 'NotImplemented'
-        $err.Exception.Message | Should -BeLike "*$Method*"
+Describe 'Tenant-scoped methods (Tenants, Libraries, Drives, Items, Cache, Uploads)' {
+    BeforeAll {
+        $script:endToEnd = Get-Content -LiteralPath (Join-Path -Path $PSScriptRoot -ChildPath 'EndToEnd.Tests.ps1') -Raw
     }
-}
-
-Describe 'Libraries' {
-    # When library.* is implemented: Get-KonnektLibrary -Tenant against the emulator's sites.
-    It '<Cmdlet> (<Method>) answers notSupported while the method is planned' -ForEach $families['Libraries'] {
-        if ($Status -ne 'planned') { Set-ItResult -Skipped -Because "$Method is ${Status}: replace this case with an end-to-end test" }
-        $err = $null
-        try { & $Run -ErrorAction Stop } catch { $err = $_ }
-        $err.FullyQualifiedErrorId | Should -Be "Konnekt.notSupported,$Cmdlet"
-        $err.CategoryInfo.Category | Should -Be 'NotImplemented'
+    if ($plannedCases.Count -gt 0) {
+        It '<Family>: <Cmdlet> (<Method>) answers notSupported while the method is planned' -ForEach $plannedCases {
+            $err = $null
+            try { & $Run -ErrorAction Stop } catch { $err = $_ }
+            $err.FullyQualifiedErrorId | Should -Be "Konnekt.notSupported,$Cmdlet"
+            $err.CategoryInfo.Category | Should -Be 'NotImplemented'
+            $err.Exception.Message | Should -BeLike "*$Method*"
+        }
     }
-}
-
-Describe 'Drives' {
-    # When drive.* is implemented: Get-KonnektLibrary | Mount-KonnektDrive -MountPoint <temp>,
-    # read a file through the mount from this process, Dismount-KonnektDrive.
-    It '<Cmdlet> (<Method>) answers notSupported while the method is planned' -ForEach $families['Drives'] {
-        if ($Status -ne 'planned') { Set-ItResult -Skipped -Because "$Method is ${Status}: replace this case with an end-to-end test" }
-        $err = $null
-        try { & $Run -ErrorAction Stop } catch { $err = $_ }
-        $err.FullyQualifiedErrorId | Should -Be "Konnekt.notSupported,$Cmdlet"
-        $err.CategoryInfo.Category | Should -Be 'NotImplemented'
-    }
-}
-
-Describe 'Items' {
-    # When item.* is implemented: versions of a file edited twice through the mount, restore, and a
-    # sharing link; Open-KonnektSite -PassThru must return the emulator's web URL.
-    It '<Cmdlet> (<Method>) answers notSupported while the method is planned' -ForEach $families['Items'] {
-        if ($Status -ne 'planned') { Set-ItResult -Skipped -Because "$Method is ${Status}: replace this case with an end-to-end test" }
-        $err = $null
-        try { & $Run -ErrorAction Stop } catch { $err = $_ }
-        $err.FullyQualifiedErrorId | Should -Be "Konnekt.notSupported,$Cmdlet"
-        $err.CategoryInfo.Category | Should -Be 'NotImplemented'
-    }
-}
-
-Describe 'Cache' {
-    It '<Cmdlet> (<Method>) answers notSupported while the method is planned' -ForEach $families['Cache'] {
-        if ($Status -ne 'planned') { Set-ItResult -Skipped -Because "$Method is ${Status}: replace this case with an end-to-end test" }
-        $err = $null
-        try { & $Run -ErrorAction Stop } catch { $err = $_ }
-        $err.FullyQualifiedErrorId | Should -Be "Konnekt.notSupported,$Cmdlet"
-        $err.CategoryInfo.Category | Should -Be 'NotImplemented'
-    }
-}
-
-Describe 'Uploads' {
-    # When upload.* is implemented: write a file through the mount, Wait-KonnektUpload -Timeout,
-    # and see the new version on the emulator.
-    It '<Cmdlet> (<Method>) answers notSupported while the method is planned' -ForEach $families['Uploads'] {
-        if ($Status -ne 'planned') { Set-ItResult -Skipped -Because "$Method is ${Status}: replace this case with an end-to-end test" }
-        $err = $null
-        try { & $Run -ErrorAction Stop } catch { $err = $_ }
-        $err.FullyQualifiedErrorId | Should -Be "Konnekt.notSupported,$Cmdlet"
-        $err.CategoryInfo.Category | Should -Be 'NotImplemented'
+    if ($implementedCases.Count -gt 0) {
+        It '<Family>: <Cmdlet> (<Method>) is <Status>: EndToEnd.Tests.ps1 runs it against the emulator' -ForEach $implementedCases {
+            $Status | Should -Be 'implemented'
+            $endToEnd | Should -Match $E2E -Because "EndToEnd.Tests.ps1 must exercise $Method through $Cmdlet"
+        }
     }
 }
 
@@ -255,7 +210,6 @@ Describe 'The logoff example (docs/examples/citrix-logoff.ps1)' {
             $output = & $exe @prefix -NoProfile -NonInteractive -File (Join-Path -Path $KonnektRepoRoot -ChildPath 'docs/examples/citrix-logoff.ps1') -UploadTimeoutSeconds 5 *>&1 | Out-String
             $LASTEXITCODE | Should -Be 0 -Because $output
         } finally { $env:PSModulePath = $savedModulePath }
-        if ($status['upload.wait'] -eq 'planned') { $output | Should -Match 'upload\.wait is not available yet' }
         { Get-KonnektStatus -ErrorAction Stop } | Should -Throw -ErrorId 'Konnekt.daemonUnavailable,Get-KonnektStatus'
         $deadline = [DateTime]::UtcNow.AddSeconds(30)
         while ((Get-Process -Id $daemonPid -ErrorAction SilentlyContinue) -and [DateTime]::UtcNow -lt $deadline) { Start-Sleep -Milliseconds 50 }

@@ -297,7 +297,7 @@ Describe 'Cache and pins' {
         $pin = Add-KonnektPin -Path contoso/Marketing/Documents/Campaign
         $pin.PSObject.TypeNames[0] | Should -Be 'Konnekt.Pin'
         $pin.Files | Should -Be 2
-        Should -Invoke -ModuleName Konnekt Invoke-KonnektRpc -Times 1 -Exactly -ParameterFilter { $Method -eq 'cache.pin' -and -not $Params.Contains('recursive') -and $Params.progressToken -like 'pin-*' -and $TimeoutSeconds -eq 0 }
+        Should -Invoke -ModuleName Konnekt Invoke-KonnektRpc -Times 1 -Exactly -ParameterFilter { $Method -eq 'cache.pin' -and $Params.recursive -eq $true -and $Params.progressToken -like 'pin-*' -and $TimeoutSeconds -eq 0 }
     }
     It 'Add-KonnektPin | Remove-KonnektPin -NoRecurse unpins the same path' {
         Add-KonnektPin -Path contoso/Marketing/Documents/Campaign | Remove-KonnektPin -NoRecurse -Confirm:$false

@@ -15,6 +15,7 @@ interface BenchResult {
 const BENCHES: Record<string, () => Promise<BenchResult>> = {
   "emulator-download": async () => (await import("./emulator-download.js")).benchEmulatorDownload(),
   "tenant-listing": async () => (await import("./tenant-listing.js")).benchTenantListing(),
+  "tenant-memory": async () => (await import("./tenant-memory.js")).benchTenantMemory(),
   "content-read": async () => (await import("./content-read.js")).benchContentRead(),
   "content-upload": async () => (await import("./content-upload.js")).benchContentUpload(),
 };

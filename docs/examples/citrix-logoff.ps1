@@ -28,16 +28,22 @@ $status = Get-KonnektStatus -ErrorAction SilentlyContinue
 if (-not $status) { return }
 
 # 1. Wait for uploads, with a bound. Failed uploads are reported, not retried here.
+$left = $false
 try {
     $result = Wait-KonnektUpload -Timeout $UploadTimeoutSeconds -ErrorAction Stop
     if ($result.Failed -gt 0) {
-        Write-Warning "Konnekt: $($result.Failed) upload(s) failed; see Get-KonnektUpload -State failed."
+        Write-Warning "Konnekt: $($result.Failed) upload(s) failed or still pending at logoff."
+        $left = $true
     }
 } catch {
-    # OperationTimeout: still uploading after the timeout. Log what is left for support staff.
+    # OperationTimeout: still uploading after the timeout.
     Write-Warning "Konnekt: uploads still pending at logoff: $($_.Exception.Message)"
+    $left = $true
+}
+if ($left) {
+    # What is left, for support staff (also in the Konnekt log).
     Get-KonnektUpload -ErrorAction SilentlyContinue |
-        ForEach-Object { Write-Warning "  pending: $($_.Path) ($($_.State), $($_.UploadedBytes)/$($_.Size) bytes)" }
+        ForEach-Object { Write-Warning "  $($_.State): $($_.Path) ($($_.UploadedBytes)/$($_.Size) bytes)" }
 }
 
 # 2. Stop the daemon: it finishes running requests, drains its tenant workers and unmounts.

@@ -76,7 +76,8 @@ export class PiscinaRangeFetcher implements RangeFetcher {
     this.pool = new Piscina({
       filename: new URL("./range-fetch-worker.js", import.meta.url).href,
       maxThreads: opts.maxThreads ?? 4,
-      minThreads: 1,
+      // No idle thread: an idle tenant worker should cost little memory (issue 6 counts idle RSS).
+      minThreads: 0,
       idleTimeout: 30_000,
       // Each task is one ranged stream doing network I/O; several share a thread well.
       concurrentTasksPerWorker: 4,

@@ -82,11 +82,15 @@ export class DriveApi {
 
   /** All children of a folder, page by page; `onPage` sees each page as it arrives. */
   async children(webUrl: string, driveId: string, itemId: string, signal: AbortSignal | undefined, onPage: (items: DriveItemJson[]) => void): Promise<void> {
-    let url: string | undefined = `${webUrl}/_api/v2.0/drives/${driveId}/items/${itemId}/children?$top=${CHILDREN_PAGE_SIZE}&$select=${ITEM_SELECT}`;
-    while (url) {
-      const page: Page<DriveItemJson> = await this.http.json<Page<DriveItemJson>>(url, { signal, context: "Listing a folder" });
+    const fetchPage = (url: string): Promise<Page<DriveItemJson>> => this.http.json<Page<DriveItemJson>>(url, { signal, context: "Listing a folder" });
+    let next: Promise<Page<DriveItemJson>> | undefined = fetchPage(`${webUrl}/_api/v2.0/drives/${driveId}/items/${itemId}/children?$top=${CHILDREN_PAGE_SIZE}&$select=${ITEM_SELECT}`);
+    while (next) {
+      const page: Page<DriveItemJson> = await next;
+      // Ask for the next page before storing this one: the network and SQLite overlap.
+      const link = page["@odata.nextLink"];
+      next = link ? fetchPage(link) : undefined;
+      next?.catch(() => undefined);
       onPage(page.value);
-      url = page["@odata.nextLink"];
     }
   }
 

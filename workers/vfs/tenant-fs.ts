@@ -348,6 +348,10 @@ export class TenantFileSystem implements MountFileSystem<Handle> {
     const j = await this.d.writes.createFolder(lib.webUrl, lib.driveId, parentRow.itemId, name, "fail", signal);
     const row = this.d.session.recordLocal(j, lib, parentRow.uniqueId);
     if (!row) throw new KonnektError("serviceError", `SharePoint created ${name} without an id.`);
+    // List the new (empty) folder now: the session's change polling forgets items recorded in a
+    // folder it never listed, which would lose the files written into it next.
+    const path = this.d.session.pathOf(row.uniqueId);
+    if (path) await this.d.session.list(path, signal).catch(() => undefined);
     return { key: `u:${row.uniqueId}`, attr: this.rowAttr(row) };
   }
 

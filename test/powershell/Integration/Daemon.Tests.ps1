@@ -190,7 +190,7 @@ Describe 'Tenant-scoped methods (Tenants, Libraries, Drives, Items, Cache, Uploa
         }
     }
     if ($implementedCases.Count -gt 0) {
-        It '<Family>: <Cmdlet> (<Method>) is <Status>: EndToEnd.Tests.ps1 runs it against the emulator' -ForEach $implementedCases {
+        It '<Family>: <Cmdlet> (<Method>) is <Status>: EndToEnd.Tests.ps1 runs it against the emulator (<E2E>)' -ForEach $implementedCases {
             $Status | Should -Be 'implemented'
             $endToEnd | Should -Match $E2E -Because "EndToEnd.Tests.ps1 must exercise $Method through $Cmdlet"
         }

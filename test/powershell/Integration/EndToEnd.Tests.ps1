@@ -454,25 +454,36 @@ Describe 'End to end against the emulator' {
             $LASTEXITCODE | Should -Be 0 -Because $again
             $again | Should -Not -BeLike '*WARNING*' -Because $again
 
-            # A change left for the logoff script to wait for.
-            $text = "saved just before logoff $([guid]::NewGuid())"
-            Set-Content -LiteralPath (Join-Path -Path $points[1] -ChildPath "logoff-$uploadName") -Value $text
-            $logoff = Join-Path -Path $KonnektRepoRoot -ChildPath 'docs/examples/citrix-logoff.ps1'
-            $output = & $exe @prefix -NoProfile -NonInteractive -File $logoff -UploadTimeoutSeconds 120 *>&1 | Out-String
+            # A change saved just before logoff that cannot reach SharePoint within the logoff
+            # script's limit (every request of contoso takes 3 s): the script names it and still
+            # stops the daemon.
+            $script:logoffName = "logoff-$uploadName"
+            $script:logoffText = "saved just before logoff $([guid]::NewGuid())"
+            $null = Invoke-RestMethod -Method Post -Uri "$($ready.admin)/faults" -ContentType 'application/json' -Body '{"tenant":"contoso","latencyMs":3000}' -SkipCertificateCheck
+            try {
+                Set-Content -LiteralPath (Join-Path -Path $points[1] -ChildPath $logoffName) -Value $logoffText
+                $logoff = Join-Path -Path $KonnektRepoRoot -ChildPath 'docs/examples/citrix-logoff.ps1'
+                $output = & $exe @prefix -NoProfile -NonInteractive -File $logoff -UploadTimeoutSeconds 1 *>&1 | Out-String
+            } finally {
+                $null = Invoke-RestMethod -Method Delete -Uri "$($ready.admin)/faults?tenant=contoso" -SkipCertificateCheck
+            }
             $LASTEXITCODE | Should -Be 0 -Because $output
-            $output | Should -Not -BeLike '*WARNING*' -Because $output
+            $output | Should -BeLike "*WARNING*$logoffName*" -Because $output
         } finally { $env:PSModulePath = $savedModulePath }
-        (& $restGet "/sites/marketing/_api/web/GetFileByServerRelativeUrl('/sites/marketing/Shared%20Documents/logoff-$uploadName')/`$value") | Should -Be "$text`n"
         { Get-KonnektStatus -ErrorAction Stop } | Should -Throw -ErrorId 'Konnekt.daemonUnavailable,Get-KonnektStatus'
         # Stopped: the daemon exits and no mount is left behind (not even a stale one).
         & $waitFor { -not (Get-Process -Id $daemonPid -ErrorAction SilentlyContinue) } 30 | Should -BeTrue
         @(Get-KonnektTestMount -Root $root) | Should -BeNullOrEmpty
     }
 
-    It 'Start-KonnektDaemon again: the tenant reconnects with its stored sign-in and mounts; Stop-KonnektDaemon unmounts' {
+    It 'Start-KonnektDaemon again (next logon): the tenant reconnects with its stored sign-in, the change left at logoff reaches SharePoint; Stop-KonnektDaemon unmounts' {
         Start-KonnektDaemon -ErrorAction Stop
         $script:daemonPid = (Get-KonnektStatus -ErrorAction Stop).Pid
         & $waitFor { (Get-KonnektTenant -Name contoso -ErrorAction SilentlyContinue).State -eq 'connected' -and (& $mounted $tenantRoot) } 60 | Should -BeTrue -Because (& $logTail)
+        # Uploaded while the daemon drained at stop, or resumed from the journal now.
+        (Wait-KonnektUpload -Timeout 120 -ErrorAction Stop).Failed | Should -Be 0
+        (& $restGet "/sites/marketing/_api/web/GetFileByServerRelativeUrl('/sites/marketing/Shared%20Documents/$logoffName')/`$value") | Should -Be "$logoffText`n"
+        Get-Content -LiteralPath (Join-Path -Path $tenantRoot -ChildPath "Marketing/Documents/$logoffName") -Raw | Should -Be "$logoffText`n"
         Stop-KonnektDaemon -Confirm:$false -ErrorAction Stop
         { Get-KonnektStatus -ErrorAction Stop } | Should -Throw -ErrorId 'Konnekt.daemonUnavailable,Get-KonnektStatus'
         & $waitFor { -not (Get-Process -Id $daemonPid -ErrorAction SilentlyContinue) } 30 | Should -BeTrue

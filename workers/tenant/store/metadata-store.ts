@@ -199,7 +199,8 @@ export class MetadataStore {
       add: (rows) => {
         this.db.transaction(() => {
           for (const r of rows) {
-            this.upsertRow(r);
+            // A full listing needs no name-clash check per row: `finish` drops every child not seen.
+            this.stmts.upsert.run({ ...r, nameLower: r.name.toLowerCase(), isFolder: r.isFolder ? 1 : 0 });
             seen.add(r.uniqueId);
           }
         })();

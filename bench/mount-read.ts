@@ -1,0 +1,183 @@
+/**
+ * Mount figures (issue 5 acceptance), against the emulator's large seed, the tenant served by the
+ * test fixture process (test/vfs/fixture/serve-tenant.ts) and touched from this process:
+ * - cold sequential read of a 1 GiB file through the mount (content cache cleared before each run;
+ *   the kernel drops its pages at open) vs curl of the same bytes from the download URL
+ *   (goal ≥ 0.9×);
+ * - warm read (bytes in the content cache) vs a copy of the file on local disk, read the same way
+ *   (goal ≥ 0.9×);
+ * - `ls -l` of a 10,000-item folder (/Archive/Records/Ten Thousand) cold (a fresh fixture with an
+ *   empty metadata store, signed in before timing) and warm (the same again);
+ * - `find` over a 100,000-item folder (/Archive/Archive/Part 1; the seed has no 50,000-item
+ *   subtree, so the figure is for twice the goal's size), cold and warm.
+ * Medians of RUNS runs. Reads use `dd bs=1M` so both sides do the same syscalls.
+ * Run: `node dist/bench/mount-read.js` (prints JSON).
+ */
+import { execFile } from "node:child_process";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { promisify } from "node:util";
+import { detach, type Served } from "../test/mount/helpers.js";
+import type { TestEmulator } from "../test/helpers/emulator.js";
+import { command, emulatorForMount, serveTenant } from "../test/vfs/helpers.js";
+
+const execFileP = promisify(execFile);
+
+const FILE_SIZE = 1024 * 1024 * 1024;
+const FRAGMENT = 192 * 327_680;
+const RUNS = 3;
+const MiB = 1024 * 1024;
+const TEN_THOUSAND = "Archive/Records/Ten Thousand";
+const FIND_TREE = "Archive/Archive/Part 1";
+
+function median(values: number[]): number {
+  const s = [...values].sort((a, b) => a - b);
+  return s[Math.floor(s.length / 2)] ?? 0;
+}
+
+async function json<T>(res: Awaited<ReturnType<TestEmulator["fetch"]>>): Promise<T> {
+  const text = await res.text();
+  if (!res.ok) throw new Error(`${res.status} ${text.slice(0, 300)}`);
+  return JSON.parse(text) as T;
+}
+
+/** Seconds a shell command takes (its output discarded). */
+async function timed(cmd: string, args: string[]): Promise<{ seconds: number; stdout: string }> {
+  const started = process.hrtime.bigint();
+  const { stdout } = await execFileP(cmd, args, { maxBuffer: 256 * MiB });
+  return { seconds: Number(process.hrtime.bigint() - started) / 1e9, stdout };
+}
+
+/** Uploads FILE_SIZE bytes (one MiB pattern repeated) into /sites/archive Records through an upload session. */
+async function uploadBigFile(emu: TestEmulator, token: string): Promise<string> {
+  const sp = emu.tenant("contoso").sharePointUrl;
+  const auth = { Authorization: `Bearer ${token}` };
+  const drives = await json<{ value: { id: string; name: string }[] }>(await emu.fetch(`${sp}/sites/archive/_api/v2.0/drives`, { headers: auth }));
+  const drive = drives.value.find((d) => d.name === "Records");
+  if (!drive) throw new Error("the large seed has no Records library");
+  const session = await json<{ uploadUrl: string }>(
+    await emu.fetch(`${sp}/sites/archive/_api/v2.0/drives/${drive.id}/root:/bench-1GiB.bin:/createUploadSession`, {
+      method: "POST",
+      headers: { ...auth, "Content-Type": "application/json" },
+      body: JSON.stringify({ item: { "@microsoft.graph.conflictBehavior": "replace" } }),
+    }),
+  );
+  const block = Buffer.alloc(MiB);
+  for (let i = 0; i < block.length; i++) block[i] = (i * 2654435761) >>> 24;
+  const fragment = Buffer.alloc(FRAGMENT);
+  for (let o = 0; o < FRAGMENT; o += MiB) block.copy(fragment, o);
+  let id = "";
+  for (let start = 0; start < FILE_SIZE; start += FRAGMENT) {
+    const end = Math.min(FILE_SIZE, start + FRAGMENT) - 1;
+    const body = await json<{ id?: string }>(
+      await emu.fetch(session.uploadUrl, {
+        method: "PUT",
+        headers: { "Content-Range": `bytes ${start}-${end}/${FILE_SIZE}`, "Content-Length": String(end - start + 1) },
+        body: fragment.subarray(0, end - start + 1),
+      }),
+    );
+    if (body.id) id = body.id;
+  }
+  if (!id) throw new Error("upload session did not complete");
+  const item = await json<{ "@content.downloadUrl": string; size: number }>(await emu.fetch(`${sp}/sites/archive/_api/v2.0/drives/${drive.id}/items/${id}`, { headers: auth }));
+  if (item.size !== FILE_SIZE) throw new Error(`uploaded size ${item.size}`);
+  return item["@content.downloadUrl"];
+}
+
+/** dd of a file to /dev/null: MiB/s. */
+async function ddRate(path: string): Promise<number> {
+  const r = await timed("dd", [`if=${path}`, "of=/dev/null", "bs=1M", "status=none"]);
+  return FILE_SIZE / MiB / r.seconds;
+}
+
+export async function benchMountRead(): Promise<{ name: string; figures: Record<string, number> }> {
+  const teardowns: (() => unknown)[] = [];
+  const t = { teardown: (fn: () => unknown) => void teardowns.push(fn) };
+  const scratch = mkdtempSync(join(tmpdir(), "bench-mount-"));
+  try {
+    const emu = await emulatorForMount(t, { seed: "large", readyTimeoutMs: 120_000 });
+    const token = await emu.token("contoso", "adele");
+    const url = await uploadBigFile(emu, token);
+
+    const serve = (): Promise<Served> => serveTenant(t, emu, { pollMs: 60_000, cacheCapBytes: 3 * 1024 * MiB });
+    const s = await serve();
+    const big = join(s.mnt, "Archive", "Records", "bench-1GiB.bin");
+
+    const cold: number[] = [];
+    const curl: number[] = [];
+    for (let i = 0; i < RUNS; i++) {
+      await command(s, "clearCache");
+      cold.push(await ddRate(big));
+      const c = await timed("curl", ["-sS", "--fail", "--cacert", emu.caFile, "-o", "/dev/null", url]);
+      curl.push(FILE_SIZE / MiB / c.seconds);
+    }
+    const warm: number[] = [];
+    for (let i = 0; i < RUNS; i++) warm.push(await ddRate(big));
+    const local = join(scratch, "local-copy.bin");
+    await execFileP("cp", [big, local]);
+    await ddRate(local); // into the page cache, as the warm mount read has its bytes cached
+    const disk: number[] = [];
+    for (let i = 0; i < RUNS; i++) disk.push(await ddRate(local));
+    rmSync(local, { force: true });
+
+    // Listings: cold = a fresh fixture (empty metadata store), timed after its sign-in.
+    const lsCold: number[] = [];
+    const lsWarm: number[] = [];
+    const findCold: number[] = [];
+    const findWarm: number[] = [];
+    let lsLines = 0;
+    let found = 0;
+    for (let i = 0; i < RUNS; i++) {
+      const f = i === 0 ? s : await serve();
+      const ls = await timed("ls", ["-l", join(f.mnt, TEN_THOUSAND)]);
+      lsCold.push(ls.seconds * 1000);
+      lsLines = ls.stdout.split("\n").filter((l) => l.startsWith("-")).length;
+      lsWarm.push((await timed("ls", ["-l", join(f.mnt, TEN_THOUSAND)])).seconds * 1000);
+      const fc = await timed("find", [join(f.mnt, FIND_TREE)]);
+      findCold.push(fc.seconds * 1000);
+      found = fc.stdout.split("\n").filter(Boolean).length - 1;
+      findWarm.push((await timed("find", [join(f.mnt, FIND_TREE)])).seconds * 1000);
+      if (f !== s) {
+        await f.stop();
+        await detach(f.mnt);
+      }
+    }
+    const coldRead = median(cold);
+    const curlRead = median(curl);
+    const warmRead = median(warm);
+    const diskRead = median(disk);
+    return {
+      name: "mount-read",
+      figures: {
+        fileMiB: FILE_SIZE / MiB,
+        coldMountMiBps: Math.round(coldRead),
+        curlMiBps: Math.round(curlRead),
+        coldVsCurl: Math.round((coldRead / curlRead) * 100) / 100,
+        warmMountMiBps: Math.round(warmRead),
+        localDiskMiBps: Math.round(diskRead),
+        warmVsLocal: Math.round((warmRead / diskRead) * 100) / 100,
+        lsTenThousandItems: lsLines,
+        lsColdMs: Math.round(median(lsCold)),
+        lsWarmMs: Math.round(median(lsWarm)),
+        findItems: found,
+        findColdMs: Math.round(median(findCold)),
+        findWarmMs: Math.round(median(findWarm)),
+      },
+    };
+  } finally {
+    for (const fn of teardowns.reverse()) await fn();
+    rmSync(scratch, { recursive: true, force: true });
+  }
+}
+
+if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
+  benchMountRead().then(
+    (r) => process.stdout.write(`${JSON.stringify(r, null, 2)}\n`),
+    (err: unknown) => {
+      process.stderr.write(`bench failed: ${err instanceof Error ? err.message : String(err)}\n`);
+      process.exitCode = 1;
+    },
+  );
+}

@@ -252,7 +252,12 @@ export function tenantHandlers(t: Tenants): RequestHandlers {
     "cache.clear": async (p, ctx) => sum(await t.each(p.tenant, "cache.clear", { includePinned: p.includePinned ?? false }, ctx.signal)),
     "upload.list": async (p, ctx) => ({ uploads: (await t.each<{ uploads: unknown[] }>(p.tenant, "upload.list", {}, ctx.signal)).flatMap((r) => r.uploads) as never[] }),
     "upload.wait": async (p, ctx) => {
-      const rows = await t.each<{ completed: number; failed: number }>(p.tenant, "upload.wait", { ...(p.timeoutMs !== undefined ? { timeoutMs: p.timeoutMs } : {}) }, ctx.signal);
+      const rows = await t.each<{ completed: number; failed: number }>(
+        p.tenant,
+        "upload.wait",
+        { ...(p.timeoutMs !== undefined ? { timeoutMs: p.timeoutMs } : {}), ...(p.path !== undefined ? { path: p.path } : {}), ...(p.progressToken !== undefined ? { progressToken: p.progressToken } : {}) },
+        ctx.signal,
+      );
       return { completed: rows.reduce((n, r) => n + r.completed, 0), failed: rows.reduce((n, r) => n + r.failed, 0) };
     },
   };

@@ -35,6 +35,10 @@ export async function runTenantConformance(t: Test, opts: SuiteOptions = {}): Pr
   const docs = join(s.mnt, "Engineering", "Documents");
   await fsp.readdir(docs);
   if (opts.throttleRate) {
+    // No sample hooks: a dozen files git init would write, each a few throttled requests.
+    const template = join(dir, "git-template");
+    await fsp.mkdir(template);
+    process.env.GIT_TEMPLATE_DIR = template;
     await emu.setFaults("contoso", { throttleRate: opts.throttleRate, retryAfterSeconds: 1, seed: opts.seed ?? 1 });
     t.teardown(() => emu.clearFaults("contoso"));
   }
@@ -68,8 +72,10 @@ export async function runTenantConformance(t: Test, opts: SuiteOptions = {}): Pr
     await randomIntegrity(t, f, opts.seed ?? 20261127, opts.throttleRate ? 200 : 400);
   });
 
-  // Everything written above reaches SharePoint: what other users see equals the mount.
+  // Everything written above reaches SharePoint: what other users see equals the mount. (The
+  // faults go first: this process's own REST reads would be throttled too.)
   await settle();
+  if (opts.throttleRate) await emu.clearFaults("contoso");
   const office = (await remoteText(emu, "/teams/engineering/Shared Documents/conf 4 office/Report.odt")).text;
   t.equal(office, "version 4", "the saved document is on the server");
   const fsx = join(docs, `conf ${n} fsx`);

@@ -273,6 +273,13 @@ export class ContentCache {
     return { files, bytes };
   }
 
+  /** Bytes cached for pinned items. */
+  pinnedBytes(): number {
+    let n = 0;
+    for (const id of this.pins) n += this.cachedBytes(id);
+    return n;
+  }
+
   /** Bytes cached for an item (0 when none). */
   cachedBytes(uniqueId: string): number {
     const item = this.items.get(uniqueId);

@@ -44,7 +44,7 @@ export class TenantWorker {
   private state: Tenant["state"] = "starting";
   private lastError?: KonnektError;
   private readonly drives = new Map<string, { record: DriveRecord; mount?: Mount<unknown> }>();
-  private started = false;
+  private starting?: Promise<void>;
 
   constructor(
     private readonly o: WorkerOptions,
@@ -307,11 +307,11 @@ export class TenantWorker {
 
   cacheStats(): CacheStats {
     const s = this.rt.cache.stats();
-    return { usedBytes: s.usedBytes, capBytes: s.capBytes, pinnedBytes: 0, files: s.items, hits: s.hits, misses: s.misses, evictions: s.evictions, location: join(this.o.cacheDir, "content") };
+    return { usedBytes: s.usedBytes, capBytes: s.capBytes, pinnedBytes: this.rt.cache.pinnedBytes(), files: s.items, hits: s.hits, misses: s.misses, evictions: s.evictions, location: join(this.o.cacheDir, "content") };
   }
 
   async pin(p: { path: string; recursive?: boolean; progressToken?: string | number }, signal: AbortSignal): Promise<{ files: number; bytes: number }> {
-    const files = await this.filesUnder(await this.entry(p.path, signal), p.recursive ?? false, signal);
+    const files = await this.filesUnder(await this.entry(p.path, signal), p.recursive ?? true, signal);
     const total = files.reduce((n, f) => n + f.size, 0);
     let done = 0;
     let lastReport = 0;
@@ -344,7 +344,7 @@ export class TenantWorker {
   }
 
   async unpin(p: { path: string; recursive?: boolean }, signal: AbortSignal): Promise<void> {
-    for (const f of await this.filesUnder(await this.entry(p.path, signal), p.recursive ?? false, signal)) this.rt.cache.unpin(f.uniqueId!);
+    for (const f of await this.filesUnder(await this.entry(p.path, signal), p.recursive ?? true, signal)) this.rt.cache.unpin(f.uniqueId!);
   }
 
   clearCache(includePinned: boolean): { files: number; bytes: number } {
@@ -354,16 +354,23 @@ export class TenantWorker {
   // --- upload.* ---
 
   uploads(): Upload[] {
-    return this.rt.queue.status().entries.map((u) => ({
-      id: `${this.o.tenant}:${u.id}`,
-      tenant: this.o.tenant,
-      path: u.name,
-      state: u.lastError ? "retrying" : u.attempts > 0 ? "uploading" : "queued",
-      size: u.size,
-      uploadedBytes: 0,
-      attempts: u.attempts,
-      ...(u.lastError ? { lastError: { code: "serviceError", message: u.lastError } } : {}),
-    }));
+    return this.rt.journal.pending().map((u) => {
+      // The journal addresses the parent by drive item id; the namespace path is what users know.
+      const parentItemId = u.parentKey.slice(u.parentKey.lastIndexOf("/") + 1);
+      const parent = this.rt.engine.store.itemByDriveId(parentItemId);
+      const parentPath = parent ? this.rt.engine.session.pathOf(parent.uniqueId) : undefined;
+      return {
+        id: `${this.o.tenant}:${u.id}`,
+        tenant: this.o.tenant,
+        path: `${this.o.tenant}${parentPath ?? ""}/${u.name}`,
+        state: u.conflictName ? "conflict" : u.lastError ? "retrying" : u.attempts > 0 ? "uploading" : "queued",
+        size: u.size,
+        uploadedBytes: 0,
+        attempts: u.attempts,
+        queuedAt: new Date(u.createdAt).toISOString(),
+        ...(u.lastError ? { lastError: { code: "serviceError", message: u.lastError } } : {}),
+      };
+    });
   }
 
   async waitUploads(timeoutMs: number | undefined, signal: AbortSignal): Promise<{ completed: number; failed: number }> {
@@ -373,10 +380,14 @@ export class TenantWorker {
       await this.rt.queue.waitIdle(wait);
     } catch (err) {
       if (signal.aborted) throw err;
-      // Timed out: what is left is reported, not thrown (logoff scripts decide what to do).
+      const left = this.rt.queue.status().pending;
+      throw new KonnektError("timeout", `${left} upload(s) of ${this.o.tenant} still pending after ${timeoutMs} ms; they stay journalled and continue later.`, {
+        tenant: this.o.tenant,
+        pending: left,
+      });
     }
-    const left = this.rt.queue.status().pending;
-    return { completed: Math.max(0, before - left), failed: left };
+    // Entries leave the journal only when uploaded (failures keep retrying), so none failed here.
+    return { completed: before, failed: 0 };
   }
 
   async close(timeoutMs: number): Promise<void> {
@@ -386,17 +397,23 @@ export class TenantWorker {
   // --- internals ---
 
   private async startRuntime(): Promise<void> {
-    if (!this.started) {
-      this.started = true;
-      await this.rt.start();
-      ensureMountpoint(this.rootMountPoint());
-      await this.rt.mount(this.rootMountPoint());
-      for (const record of this.loadDrives()) {
-        await this.attach(record).catch((err: unknown) => (this.lastError = toKonnektError(err)));
-      }
-    }
+    // boot() and connect() may both get here: they share one start, and both wait for discovery.
+    this.starting ??= this.startOnce().catch((err: unknown) => {
+      this.starting = undefined;
+      throw err;
+    });
+    await this.starting;
     this.state = "connected";
+  }
+
+  private async startOnce(): Promise<void> {
     this.lastError = undefined;
+    await this.rt.start();
+    ensureMountpoint(this.rootMountPoint());
+    await this.rt.mount(this.rootMountPoint());
+    for (const record of this.loadDrives()) {
+      await this.attach(record).catch((err: unknown) => (this.lastError = toKonnektError(err)));
+    }
   }
 
   private useCertificate(c: { clientId: string; certificatePath: string }): void {
@@ -470,11 +487,15 @@ export class TenantWorker {
     return e;
   }
 
+  /** The file itself, or a folder's files (and, recursively, its subfolders' files). */
   private async filesUnder(e: Entry, recursive: boolean, signal: AbortSignal): Promise<Entry[]> {
     if (e.kind === "file") return [e];
-    if (!recursive) throw new KonnektError("isADirectory", `${e.path} is a folder: pin it with recursive.`);
+    if (!e.uniqueId) throw new KonnektError("invalidArgument", `${e.path} is a site or the tenant: pin a library or folder.`);
     const out: Entry[] = [];
-    for (const child of await this.rt.engine.session.list(e.path, signal)) out.push(...(await this.filesUnder(child, true, signal)));
+    for (const child of await this.rt.engine.session.list(e.path, signal)) {
+      if (child.kind === "file") out.push(child);
+      else if (recursive) out.push(...(await this.filesUnder(child, true, signal)));
+    }
     return out;
   }
 

@@ -12,7 +12,7 @@ import { EventEmitter } from "node:events";
 import { KonnektError } from "../errors.js";
 import type { LibraryInfo } from "./discovery/discover.js";
 import { uniqueIdFromETag, type DriveApi, type DriveItemJson } from "./drive-api.js";
-import type { ItemRow, MetadataStore } from "./store/metadata-store.js";
+import { foldersFirst, type ItemRow, type MetadataStore } from "./store/metadata-store.js";
 
 export type EntryKind = "root" | "site" | "library" | "folder" | "file";
 
@@ -77,7 +77,7 @@ export class TenantSession extends EventEmitter {
   private readonly ttl: number;
   private readonly now: () => number;
   private libs: LibraryInfo[] = [];
-  private readonly inflight = new Map<string, Promise<void>>();
+  private readonly inflight = new Map<string, Promise<ItemRow[]>>();
 
   constructor(
     readonly tenant: string,
@@ -134,8 +134,10 @@ export class TenantSession extends EventEmitter {
         throw new KonnektError("notADirectory", `${path} is a file.`);
       default: {
         const row = this.store.item(entry.uniqueId!)!;
-        await this.ensureListed(row, entry.library!, signal);
-        return this.store.children(row.uniqueId).map((c) => this.itemEntry(c, entry.library!, `${base}/${c.name}`, false));
+        // A listing fetched just now is answered from what was fetched, not read back from the store.
+        const fetched = await this.ensureListed(row, entry.library!, signal);
+        const rows = fetched ?? this.store.children(row.uniqueId);
+        return rows.map((c) => this.itemEntry(c, entry.library!, `${base}/${c.name}`, false));
       }
     }
   }
@@ -283,7 +285,8 @@ export class TenantSession extends EventEmitter {
     return this.store.child(folder.uniqueId, name);
   }
 
-  private async ensureListed(folder: ItemRow, lib: LibraryInfo, signal?: AbortSignal): Promise<void> {
+  /** Fetches a never-listed folder (returning its rows) or starts revalidating a stale one. */
+  private async ensureListed(folder: ItemRow, lib: LibraryInfo, signal?: AbortSignal): Promise<ItemRow[] | undefined> {
     if (folder.listedAt === null) return this.fetchListing(folder, lib, signal);
     if (this.now() - folder.listedAt >= this.ttl) this.revalidate(folder, lib);
     return undefined;
@@ -293,15 +296,20 @@ export class TenantSession extends EventEmitter {
     this.fetchListing(folder, lib).catch((err: unknown) => this.emit("error", err));
   }
 
-  private fetchListing(folder: ItemRow, lib: LibraryInfo, signal?: AbortSignal): Promise<void> {
+  private fetchListing(folder: ItemRow, lib: LibraryInfo, signal?: AbortSignal): Promise<ItemRow[]> {
     const running = this.inflight.get(folder.uniqueId);
     if (running) return running;
     const p = (async () => {
       const listing = this.store.beginListing(folder.uniqueId);
+      const all: ItemRow[] = [];
       await this.drives.children(lib.webUrl, lib.driveId, folder.itemId, signal, (items) => {
-        listing.add(items.map((j) => rowFromDrive(j, lib.key, folder.uniqueId)).filter((r): r is Omit<ItemRow, "listedAt"> => r !== undefined));
+        const rows = items.map((j) => rowFromDrive(j, lib.key, folder.uniqueId)).filter((r): r is Omit<ItemRow, "listedAt"> => r !== undefined);
+        listing.add(rows);
+        for (const r of rows) all.push({ ...r, listedAt: null });
       });
       listing.finish(this.now());
+      all.sort((a, b) => (a.name.toLowerCase() < b.name.toLowerCase() ? -1 : a.name.toLowerCase() > b.name.toLowerCase() ? 1 : 0));
+      return foldersFirst(all);
     })().finally(() => this.inflight.delete(folder.uniqueId));
     this.inflight.set(folder.uniqueId, p);
     return p;

@@ -122,6 +122,8 @@ export class TenantFileSystem implements MountFileSystem<Handle> {
    */
   private readonly ownVersions = new Map<string, { etag: string; mtimeMs: number; ctimeMs: number }>();
   private nextLocal = 1;
+  /** The ETag each key had when last opened for reading (keep the kernel's pages while unchanged). */
+  private readonly openedEtags = new Map<ItemKey, string>();
   private readonly quotas = new Map<string, { at: number; quota: Promise<DriveQuota | undefined> }>();
 
   constructor(private readonly d: TenantFsDeps) {
@@ -217,8 +219,11 @@ export class TenantFileSystem implements MountFileSystem<Handle> {
       const row = this.requireRow(k);
       if (row.isFolder) throw new KonnektError("isADirectory", `${row.name} is a folder.`);
       const lib = this.libraryOf(row);
-      // Same ETag as the kernel's cached pages: keep them (close-to-open consistency).
-      return { handle: { kind: "read", key: k, uniqueId: row.uniqueId, itemId: row.itemId, driveId: lib.driveId }, keepCache: false };
+      // Same ETag as at the previous open: the kernel's cached pages are still this version, keep
+      // them (remote changes drop them through invalidateContent; a local write changes the ETag).
+      const keepCache = this.openedEtags.get(key) === row.etag;
+      this.openedEtags.set(key, row.etag);
+      return { handle: { kind: "read", key: k, uniqueId: row.uniqueId, itemId: row.itemId, driveId: lib.driveId }, keepCache };
     }
     if (!local) local = await this.startEdit(k, intent.truncate, signal);
     else if (intent.truncate && intent.write) this.truncateLocal(local, 0);
@@ -456,6 +461,8 @@ export class TenantFileSystem implements MountFileSystem<Handle> {
   }
 
   private newLocal(key: ItemKey, lib: LibraryInfo, parentId: string, name: string, row: ItemRow | undefined): LocalFile {
+    this.openedEtags.delete(key);
+    if (row) this.openedEtags.delete(`u:${row.uniqueId}`);
     const workPath = join(this.d.workDir, randomUUID());
     closeSync(openSync(workPath, "w", 0o600));
     const local: LocalFile = {

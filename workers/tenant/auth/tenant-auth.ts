@@ -54,12 +54,23 @@ export interface DeviceCodePrompt {
 
 const MICROSOFT_HOSTS = /(^|\.)(microsoftonline\.com|microsoftonline\.us|chinacloudapi\.cn|microsoftonline\.de)$/i;
 const OIDC_SCOPES = ["openid", "profile", "offline_access"];
+/** A held token is reused until this long before it expires (MSAL itself renews 5 minutes early). */
+const TOKEN_REUSE_MARGIN_MS = 5 * 60_000;
+
+function held(r: AuthenticationResult): { token: string; expiresAt: number } {
+  return { token: r.accessToken, expiresAt: r.expiresOn?.getTime() ?? 0 };
+}
 
 export class TenantAuth extends EventEmitter implements TokenProvider {
   private readonly cache: FileCachePlugin;
   private readonly pca: PublicClientApplication;
   private cca?: ConfidentialClientApplication;
   private account?: AccountInfo;
+  /**
+   * Access tokens per resource, held until shortly before they expire: MSAL's silent path reads and
+   * parses the persisted cache on every call, which is too slow for every HTTP request.
+   */
+  private readonly tokens = new Map<string, { token: string; expiresAt: number }>();
   private current: AuthStatus = { state: "signed-out" };
 
   constructor(private readonly opts: TenantAuthOptions) {
@@ -109,6 +120,7 @@ export class TenantAuth extends EventEmitter implements TokenProvider {
 
   /** Unattended app-only access with a certificate (SharePoint refuses secret-based app-only tokens). */
   useCertificate(cred: CertificateCredential): AuthStatus {
+    this.tokens.clear();
     this.cca = new ConfidentialClientApplication({
       ...this.msalConfig(cred.clientId),
       auth: {
@@ -121,6 +133,7 @@ export class TenantAuth extends EventEmitter implements TokenProvider {
   }
 
   async signOut(): Promise<void> {
+    this.tokens.clear();
     const cache = this.pca.getTokenCache();
     for (const acc of await cache.getAllAccounts()) await cache.removeAccount(acc);
     this.cache.clear();
@@ -130,11 +143,20 @@ export class TenantAuth extends EventEmitter implements TokenProvider {
   }
 
   async getToken(resource: string, opts: { forceRefresh?: boolean; claims?: string; signal?: AbortSignal } = {}): Promise<string> {
+    const held = this.tokens.get(resource);
+    if (held && !opts.forceRefresh && !opts.claims && held.expiresAt - TOKEN_REUSE_MARGIN_MS > Date.now()) return held.token;
+    this.tokens.delete(resource);
+    const token = await this.acquire(resource, opts);
+    this.tokens.set(resource, token);
+    return token.token;
+  }
+
+  private async acquire(resource: string, opts: { forceRefresh?: boolean; claims?: string; signal?: AbortSignal }): Promise<{ token: string; expiresAt: number }> {
     const scopes = [`${resource}/.default`];
     if (this.cca) {
       const r = await this.guard(() => this.cca!.acquireTokenByClientCredential({ scopes, skipCache: opts.forceRefresh ?? false }));
       if (!r) throw new KonnektError("notSignedIn", `Tenant ${this.opts.tenant}: the app could not get a token.`, { tenant: this.opts.tenant });
-      return r.accessToken;
+      return held(r);
     }
     if (this.current.state === "needs-sign-in") {
       throw new KonnektError("notSignedIn", `Tenant ${this.opts.tenant} needs a new sign-in: ${this.current.reason}`, { tenant: this.opts.tenant });
@@ -149,7 +171,7 @@ export class TenantAuth extends EventEmitter implements TokenProvider {
         forceRefresh: opts.forceRefresh ?? false,
         ...(opts.claims ? { claims: opts.claims } : {}),
       });
-      return r.accessToken;
+      return held(r);
     } catch (err) {
       if (err instanceof InteractionRequiredAuthError) {
         const reason = opts.claims ? "conditional access asks for a new sign-in" : "the sign-in has expired or was revoked";
@@ -165,6 +187,7 @@ export class TenantAuth extends EventEmitter implements TokenProvider {
   private acceptUserResult(result: AuthenticationResult | null): AuthStatus {
     if (!result?.account) throw new KonnektError("notSignedIn", `Tenant ${this.opts.tenant}: sign-in returned no account.`);
     this.account = result.account;
+    this.tokens.clear();
     this.setStatus({
       state: "signed-in",
       mode: "user",

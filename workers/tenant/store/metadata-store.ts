@@ -83,6 +83,11 @@ function fromDb(r: ItemDbRow): ItemRow {
   };
 }
 
+/** Folders first, keeping the name order within each group. */
+export function foldersFirst(rows: ItemRow[]): ItemRow[] {
+  return [...rows.filter((r) => r.isFolder), ...rows.filter((r) => !r.isFolder)];
+}
+
 export class MetadataStore {
   private readonly db: Database.Database;
   private readonly stmts;
@@ -95,7 +100,8 @@ export class MetadataStore {
       item: this.db.prepare<[string], ItemDbRow>("SELECT * FROM items WHERE unique_id = ?"),
       byItemId: this.db.prepare<[string], ItemDbRow>("SELECT * FROM items WHERE item_id = ?"),
       child: this.db.prepare<[string, string], ItemDbRow>("SELECT * FROM items WHERE parent_id = ? AND name_lower = ?"),
-      children: this.db.prepare<[string], ItemDbRow>("SELECT * FROM items WHERE parent_id = ? ORDER BY is_folder DESC, name_lower"),
+      // Index order (parent_id, name_lower); folders are put first in JS, which is cheaper than a sort.
+      children: this.db.prepare<[string], ItemDbRow>("SELECT * FROM items WHERE parent_id = ? ORDER BY name_lower"),
       upsert: this.db.prepare(
         `INSERT INTO items (unique_id,item_id,library,parent_id,name,name_lower,is_folder,size,mtime,ctime,etag,ctag,web_url,child_count,listed_at)
          VALUES (@uniqueId,@itemId,@library,@parentId,@name,@nameLower,@isFolder,@size,@mtimeMs,@ctimeMs,@etag,@ctag,@webUrl,@childCount,NULL)
@@ -184,8 +190,9 @@ export class MetadataStore {
     return r ? fromDb(r) : undefined;
   }
 
+  /** Children, folders first, each group by name (case-insensitive). */
   children(parentId: string): ItemRow[] {
-    return this.stmts.children.all(parentId).map(fromDb);
+    return foldersFirst(this.stmts.children.all(parentId).map(fromDb));
   }
 
   itemCount(): number {

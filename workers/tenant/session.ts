@@ -308,8 +308,9 @@ export class TenantSession extends EventEmitter {
         for (const r of rows) all.push({ ...r, listedAt: null });
       });
       listing.finish(this.now());
-      all.sort((a, b) => (a.name.toLowerCase() < b.name.toLowerCase() ? -1 : a.name.toLowerCase() > b.name.toLowerCase() ? 1 : 0));
-      return foldersFirst(all);
+      const keyed = all.map((r) => ({ r, k: r.name.toLowerCase() }));
+      keyed.sort((a, b) => (a.k < b.k ? -1 : a.k > b.k ? 1 : 0));
+      return foldersFirst(keyed.map((x) => x.r));
     })().finally(() => this.inflight.delete(folder.uniqueId));
     this.inflight.set(folder.uniqueId, p);
     return p;

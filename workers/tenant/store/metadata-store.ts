@@ -60,7 +60,6 @@ CREATE TABLE IF NOT EXISTS items (
 );
 CREATE INDEX IF NOT EXISTS items_parent ON items(parent_id, name_lower);
 CREATE INDEX IF NOT EXISTS items_item_id ON items(item_id);
-CREATE INDEX IF NOT EXISTS items_library ON items(library);
 CREATE TABLE IF NOT EXISTS names (key TEXT PRIMARY KEY, name TEXT NOT NULL);
 `;
 

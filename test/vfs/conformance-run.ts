@@ -13,12 +13,19 @@ import { concurrentReadersWriters, copyAndTarUnicodeTree, freshListing, renameFo
 import { emulatorForMount, remoteText, serveTenant, uploadsIdle } from "./helpers.js";
 
 /**
- * Source trees for git and rsync: this suite's compiled mount tests (about 25 files), or only
- * their fixture folder (6 files) when throttled — every object git writes costs a few requests
- * that each wait out a Retry-After one time in three, and the commands run under a 120 s limit.
+ * Source tree for git and rsync: this suite's compiled mount tests (about 25 files), or a
+ * three-file tree when throttled — every object git writes costs a few requests that each wait
+ * out a Retry-After one time in three, and each command runs under a 120 s limit.
  */
 const SOURCE = fileURLToPath(new URL("../mount", import.meta.url));
-const SMALL_SOURCE = fileURLToPath(new URL("../mount/fixture", import.meta.url));
+
+async function smallSource(dir: string): Promise<string> {
+  await fsp.mkdir(join(dir, "lib"), { recursive: true });
+  await fsp.writeFile(join(dir, "README.md"), "# small\n");
+  await fsp.writeFile(join(dir, "main.c"), "int main(void) { return 0; }\n");
+  await fsp.writeFile(join(dir, "lib", "util.c"), "/* util */\n");
+  return dir;
+}
 
 export interface SuiteOptions {
   /** Share of requests the emulator answers 429 with Retry-After 1 s. */
@@ -56,7 +63,7 @@ export async function runTenantConformance(t: Test, opts: SuiteOptions = {}): Pr
   };
 
   await t.test("cp -r and tar of a unicode tree", async (t) => copyAndTarUnicodeTree(t, await folder("unicode"), await scratch("unicode")));
-  const source = opts.throttleRate ? SMALL_SOURCE : SOURCE;
+  const source = opts.throttleRate ? await smallSource(await scratch("small-source")) : SOURCE;
   await t.test("git init/add/commit inside the mount and clone out", async (t) => gitRoundTrip(t, await folder("git"), await scratch("git"), source));
   await t.test("rsync in and out", async (t) => rsyncRoundTrip(t, await folder("rsync"), await scratch("rsync"), source));
   await t.test("LibreOffice-style save", async (t) => saveViaRename(t, await folder("office")));

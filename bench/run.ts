@@ -16,6 +16,7 @@ const BENCHES: Record<string, () => Promise<BenchResult>> = {
   "emulator-download": async () => (await import("./emulator-download.js")).benchEmulatorDownload(),
   "tenant-listing": async () => (await import("./tenant-listing.js")).benchTenantListing(),
   "tenant-memory": async () => (await import("./tenant-memory.js")).benchTenantMemory(),
+  "mount-read": async () => (await import("./mount-read.js")).benchMountRead(),
   "content-read": async () => (await import("./content-read.js")).benchContentRead(),
   "content-upload": async () => (await import("./content-upload.js")).benchContentUpload(),
 };

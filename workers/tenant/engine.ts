@@ -35,6 +35,8 @@ export const DEFAULT_POLL_INTERVAL_MS = 30_000;
 export class TenantEngine extends EventEmitter {
   readonly auth: TenantAuth;
   readonly http: TenantHttp;
+  /** Discovery and change polling: under the request-unit budget. */
+  readonly backgroundHttp: TenantHttp;
   readonly drives: DriveApi;
   readonly store: MetadataStore;
   readonly session: TenantSession;
@@ -46,13 +48,18 @@ export class TenantEngine extends EventEmitter {
   constructor(readonly opts: TenantEngineOptions) {
     super();
     this.auth = new TenantAuth({ ...opts, stateDir: opts.stateDir });
-    this.http = new TenantHttp(this.auth, new RequestBudget(opts.budget), {
-      onThrottled: (info) => this.emit("throttled", info),
-      onAuthFailure: (err) => this.emit("authFailure", err),
-    });
+    const events = {
+      onThrottled: (info: { status: number; delayMs: number; url: string }) => this.emit("throttled", info),
+      onAuthFailure: (err: KonnektError) => this.emit("authFailure", err),
+    };
+    // What a user waits for (listings, reads, writes) is limited in concurrency only; background
+    // work (discovery, change polling) keeps to the request-unit budget, so Konnekt slows itself
+    // before SharePoint throttles the user (KONNEKT: 250 units per 300 s by default).
+    this.http = new TenantHttp(this.auth, new RequestBudget({ units: Number.MAX_SAFE_INTEGER, maxConcurrent: opts.budget?.maxConcurrent ?? 8 }), events);
+    this.backgroundHttp = new TenantHttp(this.auth, new RequestBudget(opts.budget), events);
     this.drives = new DriveApi(this.http);
     this.store = new MetadataStore(join(opts.stateDir, "metadata.db"));
-    this.session = new TenantSession(opts.tenant, this.store, this.drives, opts.session);
+    this.session = new TenantSession(opts.tenant, this.store, this.drives, opts.session, new DriveApi(this.backgroundHttp));
     this.auth.on("status", (s: AuthStatus) => this.emit("status", s));
     this.session.on("changed", (e) => this.emit("changed", e));
     this.session.on("removed", (e) => this.emit("removed", e));
@@ -73,7 +80,7 @@ export class TenantEngine extends EventEmitter {
 
   async discover(signal?: AbortSignal): Promise<LibraryInfo[]> {
     const before = new Set(this.session.libraries().map((l) => l.key));
-    const libs = await discoverLibraries(this.http, this.drives, { ...this.opts.discovery, rootUrl: this.opts.rootUrl, previousNames: this.store.previousNames() }, signal);
+    const libs = await discoverLibraries(this.backgroundHttp, new DriveApi(this.backgroundHttp), { ...this.opts.discovery, rootUrl: this.opts.rootUrl, previousNames: this.store.previousNames() }, signal);
     this.session.setLibraries(libs);
     const after = new Set(libs.map((l) => l.key));
     const added = libs.filter((l) => !before.has(l.key));

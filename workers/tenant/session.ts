@@ -84,6 +84,8 @@ export class TenantSession extends EventEmitter {
     private readonly store: MetadataStore,
     private readonly drives: DriveApi,
     opts: SessionOptions = {},
+    /** The drive API for change polling (background budget); the foreground one by default. */
+    private readonly pollDrives: DriveApi = drives,
   ) {
     super();
     this.ttl = opts.listingTtlMs ?? DEFAULT_LISTING_TTL_MS;
@@ -202,11 +204,11 @@ export class TenantSession extends EventEmitter {
     const totals = { changed: 0, removed: 0, resyncs: 0 };
     for (const { info, rootId, deltaLink } of this.store.libraries()) {
       if (!rootId) continue;
-      const r = await this.drives.delta(info.webUrl, info.driveId, deltaLink ?? undefined, signal);
+      const r = await this.pollDrives.delta(info.webUrl, info.driveId, deltaLink ?? undefined, signal);
       if ("resync" in r) {
         // An expired cursor is not a failure: everything known becomes stale and is revalidated.
         this.store.markLibraryStale(info.key);
-        const fresh = await this.drives.delta(info.webUrl, info.driveId, undefined, signal);
+        const fresh = await this.pollDrives.delta(info.webUrl, info.driveId, undefined, signal);
         if (!("resync" in fresh)) this.store.setDeltaLink(info.key, fresh.deltaLink);
         totals.resyncs++;
         this.emit("resync", { library: info.key, path: `/${info.siteName}/${info.libraryName}` });
@@ -228,11 +230,14 @@ export class TenantSession extends EventEmitter {
       return;
     }
     const parent = j.parentReference?.id ? this.store.itemByDriveId(j.parentReference.id) : undefined;
-    if (!parent || parent.listedAt === null) {
+    if (!parent) {
       // Outside what the store knows: forget the item if it moved away from a known place.
       if (known) this.forgetKnown(known, totals);
       return;
     }
+    // A parent that is known but not listed keeps the change too: a later listing reconciles it,
+    // and items this worker recorded itself (recordLocal) must not be forgotten meanwhile.
+    if (parent.listedAt === null && !known) return;
     const row = rowFromDrive(j, lib.key, parent.uniqueId);
     if (!row) return;
     const oldPath = known ? this.pathOf(known.uniqueId) : undefined;

@@ -108,7 +108,8 @@ export async function main(argv: string[]): Promise<number> {
   });
   try {
     say("Starting the SharePoint Online emulator (demo seed)…");
-    const emu = await startChild(["emulator", "--seed", "demo", "--data", join(dir, "emulator"), "--test-auto-approve", DEMO_USER], { ...process.env }, "emulator");
+    // The emulator ends with the demo even when the demo itself is killed (its stdin closes).
+    const emu = await startChild(["emulator", "--seed", "demo", "--data", join(dir, "emulator"), "--test-auto-approve", DEMO_USER], { ...process.env, KONNEKT_EMULATOR_STOP_ON_STDIN_CLOSE: "1" }, "emulator");
     emulator = emu.child;
     const e = emu.ready as EmulatorReady;
 

@@ -46,6 +46,9 @@ function str(body: Record<string, unknown>, key: string): string {
 }
 
 /** A user by UPN or by short name ("adele" → adele@contoso.onmicrosoft.com). */
+/** How long a request-log query waits for exchanges still finishing (long downloads keep going). */
+const LOG_SETTLE_MS = 2_000;
+
 export function findUser(tenant: TenantRecord, user: string): UserRecord | undefined {
   const u = user.toLowerCase();
   return tenant.users.find((x) => x.upn.toLowerCase() === u) ?? tenant.users.find((x) => x.upn.toLowerCase().split("@")[0] === u);
@@ -184,9 +187,10 @@ export function registerAdmin(routes: RouteTable, env: EmulatorEnv, faults: Faul
     sendJson(res, 200, { faults: faults.all() }, JSON_TYPE);
   });
 
-  routes.add("GET", /^\/admin\/requests$/, (req, res) => {
+  routes.add("GET", /^\/admin\/requests$/, async (req, res) => {
     const tenant = req.url.searchParams.get("tenant") ?? undefined;
     const since = req.url.searchParams.get("since") ?? undefined;
+    await log.settled(LOG_SETTLE_MS);
     sendJson(res, 200, { requests: log.query({ tenant, since }), last: log.last() }, JSON_TYPE);
   });
 

@@ -50,6 +50,45 @@ export function redactPath(rawUrl: string): string {
 export class RequestLog {
   private readonly entries: RequestLogEntry[] = [];
   private seq = 0;
+  /** Exchanges begun and not yet logged (a response is logged when its connection reports it done). */
+  private readonly open = new Set<number>();
+  private nextOpen = 0;
+  private readonly onEnd = new Set<() => void>();
+
+  /** Marks an exchange as begun; pass the id to `end` when it is logged. */
+  begin(): number {
+    const id = ++this.nextOpen;
+    this.open.add(id);
+    return id;
+  }
+
+  end(id: number): void {
+    if (!this.open.delete(id)) return;
+    for (const f of [...this.onEnd]) f();
+  }
+
+  /**
+   * Resolves once every exchange begun before the call is logged, or after `timeoutMs`. A client can
+   * hold a response's last byte before the server has logged it; queries wait for that instead of
+   * answering without it.
+   */
+  settled(timeoutMs: number): Promise<void> {
+    const pending = new Set(this.open);
+    if (pending.size === 0) return Promise.resolve();
+    return new Promise((resolve) => {
+      const check = (): void => {
+        for (const id of pending) if (!this.open.has(id)) pending.delete(id);
+        if (pending.size === 0) finish();
+      };
+      const finish = (): void => {
+        clearTimeout(timer);
+        this.onEnd.delete(check);
+        resolve();
+      };
+      const timer = setTimeout(finish, timeoutMs);
+      this.onEnd.add(check);
+    });
+  }
 
   constructor(private readonly capacity = 20_000) {}
 

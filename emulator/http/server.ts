@@ -300,9 +300,12 @@ export function createOrigin(opts: OriginOptions): Origin {
     res.on("error", () => undefined);
 
     let logged = false;
+    const isLogQuery = opts.isAuthority && rawPath.startsWith("/admin/requests");
+    const openId = isLogQuery ? undefined : opts.log.begin();
     const logIt = (): void => {
-      if (logged || (opts.isAuthority && rawPath.startsWith("/admin/requests"))) return;
+      if (logged || isLogQuery) return;
       logged = true;
+      if (openId !== undefined) opts.log.end(openId);
       opts.log.add({
         time: new Date(started).toISOString(),
         origin: opts.name,

@@ -172,8 +172,8 @@ void t.test("content engine reads against the emulator", async (t) => {
     t.equal(dl.filter((e) => e.status === 206).length, 1, "then one ranged answer");
   });
 
-  // The emulator's resetNext currently stalls the body instead of closing the socket; either way the
-  // reader must give up on that response and resume after the last byte it holds.
+  // The emulator's resetNext closes the connection after `resetAfterBytes`; a stalled body is treated
+  // the same way: the reader gives up on that response and resumes after the last byte it holds.
   await t.test("a connection reset or stall mid-body resumes from the last byte with If-Range", async (t) => {
     const s = setup(t, env, { name: "reset" });
     const r = await s.open(big.id, "big-file-reset");

@@ -198,7 +198,14 @@ export class TenantWorker {
   // --- item.* ---
 
   async itemInfo(path: string, signal: AbortSignal): Promise<ItemInfo> {
-    const e = await this.entry(path, signal);
+    let e: Entry;
+    try {
+      e = await this.entry(path, signal);
+    } catch (err) {
+      const pending = toKonnektError(err).code === "notFound" ? await this.pendingInfo(path, signal) : undefined;
+      if (pending) return pending;
+      throw err;
+    }
     const info: ItemInfo = {
       path: `${this.o.tenant}${e.path === "/" ? "" : e.path}`,
       name: e.name,
@@ -229,6 +236,28 @@ export class TenantWorker {
       info.pendingUpload = this.rt.queue.status().entries.some((u) => u.name.toLowerCase() === e.name.toLowerCase());
     }
     return info;
+  }
+
+  /** A file written through a mount and not uploaded yet: known locally only. */
+  private async pendingInfo(path: string, signal: AbortSignal): Promise<ItemInfo | undefined> {
+    const ns = this.namespacePath(path);
+    const cut = ns.lastIndexOf("/");
+    const name = ns.slice(cut + 1);
+    const parent = await this.rt.engine.session.resolve(ns.slice(0, cut) || "/", signal).catch(() => undefined);
+    const f = parent?.uniqueId ? this.rt.fs.pendingFile(parent.uniqueId, name) : undefined;
+    if (!f || !parent) return undefined;
+    return {
+      path: `${this.o.tenant}${ns}`,
+      name,
+      isFolder: false,
+      tenant: this.o.tenant,
+      webUrl: "",
+      size: f.size,
+      modified: new Date(f.mtimeMs).toISOString(),
+      created: new Date(f.ctimeMs).toISOString(),
+      ...(parent.library ? { site: parent.library.siteName, library: parent.library.libraryName } : {}),
+      pendingUpload: true,
+    };
   }
 
   async webUrl(path: string, signal: AbortSignal): Promise<string> {

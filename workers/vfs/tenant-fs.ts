@@ -266,6 +266,15 @@ export class TenantFileSystem implements MountFileSystem<Handle> {
   }
 
   /** Whether this ETag is a version this mount uploaded itself (its change notice changes nothing here). */
+  /**
+   * A file written here whose upload has not landed yet (the namespace does not know it): what
+   * `item.info` reports for it. Undefined when there is none.
+   */
+  pendingFile(parentUniqueId: string, name: string): { size: number; mtimeMs: number; ctimeMs: number } | undefined {
+    const f = this.byName.get(`${parentUniqueId}/${lower(name)}`);
+    return f && (f.dirty || f.pending.size > 0 || f.uniqueId === undefined) ? { size: f.size, mtimeMs: f.mtimeMs, ctimeMs: f.ctimeMs } : undefined;
+  }
+
   isOwnVersion(uniqueId: string, etag: string): boolean {
     return this.ownVersions.get(uniqueId)?.etag === etag;
   }

@@ -235,14 +235,11 @@ Describe 'End to end against the emulator' {
         (Get-KonnektCache).UsedBytes | Should -BeLessThan $size
     }
 
-    It 'KNOWN DAEMON BUG check: Get-KonnektCache counts pinned bytes' {
+    It 'Get-KonnektCache counts pinned bytes' {
         $doc = Join-Path -Path $tenantRoot -ChildPath 'Marketing/Documents/Brand Guidelines.docx'
         $pin = Add-KonnektPin -Path $doc -Confirm:$false -ErrorAction Stop
         try {
             $pinned = (Get-KonnektCache).PinnedBytes
-            # workers/tenant-worker/worker.ts cacheStats() answers pinnedBytes: 0 always; this case
-            # turns into a real assertion by itself once the daemon reports pinned bytes.
-            if ($pinned -eq 0) { Set-ItResult -Skipped -Because 'KNOWN DAEMON BUG: cache.stats pinnedBytes is always 0 (workers/tenant-worker/worker.ts cacheStats)' }
             $pinned | Should -BeGreaterOrEqual $pin.Bytes
         } finally { Remove-KonnektPin -Path $doc -Confirm:$false }
     }
@@ -277,7 +274,7 @@ Describe 'End to end against the emulator' {
             $pending[0].State | Should -BeIn @('queued', 'uploading', 'retrying')
             @(Get-KonnektUpload -State failed).Count | Should -Be 0
             (Get-Content -LiteralPath $slowPath -Raw) | Should -Be "slow`n" -Because 'the mount shows the local file at once'
-            # Checked by the KNOWN DAEMON BUG cases below.
+            # Checked by the two cases below.
             $script:pendingItem = @{ Item = $null; Error = $null }
             try { $script:pendingItem.Item = Get-KonnektItem -Path $slowPath -ErrorAction Stop } catch { $script:pendingItem.Error = $_ }
             $script:shortWait = @{ Result = $null; Error = $null }
@@ -291,20 +288,14 @@ Describe 'End to end against the emulator' {
         (& $restGet "/sites/marketing/_api/web/GetFileByServerRelativeUrl('/sites/marketing/Shared%20Documents/$slowName')/`$value") | Should -Be "slow`n"
     }
 
-    It 'KNOWN DAEMON BUG check: Wait-KonnektUpload -Timeout fails with OperationTimeout when uploads are left' {
+    It 'Wait-KonnektUpload -Timeout fails with OperationTimeout when uploads are left' {
         $script:shortWait | Should -Not -BeNullOrEmpty -Because 'the slow upload case ran'
-        if ($null -eq $shortWait.Error -and $null -ne $shortWait.Result -and $shortWait.Result.Failed -gt 0) {
-            Set-ItResult -Skipped -Because "KNOWN DAEMON BUG: upload.wait {timeoutMs} answers {completed: $($shortWait.Result.Completed), failed: $($shortWait.Result.Failed)} at the timeout instead of the timeout error the schema names (workers/tenant-worker/worker.ts waitUploads)"
-        }
         $shortWait.Error.FullyQualifiedErrorId | Should -Be 'Konnekt.timeout,Wait-KonnektUpload'
         $shortWait.Error.CategoryInfo.Category | Should -Be 'OperationTimeout'
     }
 
-    It 'KNOWN DAEMON BUG check: Get-KonnektItem on a file that waits for its upload shows PendingUpload' {
+    It 'Get-KonnektItem on a file that waits for its upload shows PendingUpload' {
         $script:pendingItem | Should -Not -BeNullOrEmpty -Because 'the slow upload case ran'
-        if ($null -ne $pendingItem.Error -and $pendingItem.Error.FullyQualifiedErrorId -eq 'Konnekt.notFound,Get-KonnektItem') {
-            Set-ItResult -Skipped -Because "KNOWN DAEMON BUG: item.info of a file written through the mount and not uploaded yet answers notFound ($($pendingItem.Error.Exception.Message))"
-        }
         $pendingItem.Error | Should -BeNullOrEmpty
         $pendingItem.Item.PendingUpload | Should -BeTrue
     }
@@ -331,16 +322,13 @@ Describe 'End to end against the emulator' {
         }
     }
 
-    It 'KNOWN DAEMON BUG check: Add-KonnektPin -NoRecurse on a folder pins only the folder''s own files' {
+    It 'Add-KonnektPin -NoRecurse on a folder pins only the folder''s own files' {
         $folder = Join-Path -Path $tenantRoot -ChildPath 'Marketing/Documents'
         $direct = @(Get-ChildItem -LiteralPath $folder -File)
         $err = $null
         $pin = $null
         try { $pin = Add-KonnektPin -Path $folder -NoRecurse -Confirm:$false -ErrorAction Stop } catch { $err = $_ }
         try {
-            if ($null -ne $err -and $err.FullyQualifiedErrorId -eq 'Konnekt.isADirectory,Add-KonnektPin') {
-                Set-ItResult -Skipped -Because "KNOWN DAEMON BUG: cache.pin {recursive:false} on a folder is refused ($($err.Exception.Message)); the module documents -NoRecurse as 'only the folder's own files'"
-            }
             $err | Should -BeNullOrEmpty
             $pin.Files | Should -Be $direct.Count
         } finally {
@@ -400,7 +388,7 @@ Describe 'End to end against the emulator' {
         $tenant = Connect-Konnekt -Url $fabrikam.sharePointUrl -Name fabrikam -ClientId $clientId -TenantId $fabrikam.tenantId -CertificatePath $pemPath -TimeoutSeconds 120 -ErrorAction Stop
         $tenant.Name | Should -Be 'fabrikam'
         $tenant.State | Should -Be 'connected'
-        # Checked by the KNOWN DAEMON BUG case below: discovery should be done when connect returns.
+        # Checked by the case below: discovery is done when connect returns.
         $script:appOnlyLibrariesAtConnect = @(Get-KonnektLibrary -Tenant fabrikam -ErrorAction Stop).Count
         @(Get-KonnektTenant).Name | Sort-Object | Should -Be @('contoso', 'fabrikam')
         & $waitFor { @(Get-KonnektLibrary -Tenant fabrikam).Count -gt 0 } 30 | Should -BeTrue -Because (& $logTail)
@@ -415,11 +403,8 @@ Describe 'End to end against the emulator' {
         @(Get-KonnektTenant).Name | Should -Be @('contoso')
     }
 
-    It 'KNOWN DAEMON BUG check: Connect-Konnekt -CertificatePath returns once the libraries are discovered' {
+    It 'Connect-Konnekt -CertificatePath returns once the libraries are discovered' {
         $script:appOnlyLibrariesAtConnect | Should -Not -BeNullOrEmpty -Because 'the certificate case ran'
-        if ($appOnlyLibrariesAtConnect -eq 0) {
-            Set-ItResult -Skipped -Because 'KNOWN DAEMON BUG: tenant.connect {signInMode: certificate} answers connected before discovery finished (library.list right after it is empty): the worker''s boot() and connect() both call startRuntime(), and the second returns at once while the first still discovers (workers/tenant-worker/worker.ts startRuntime)'
-        }
         $appOnlyLibrariesAtConnect | Should -BeGreaterThan 0
     }
 

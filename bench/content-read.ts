@@ -25,6 +25,7 @@ import { ContentCache } from "../workers/content/content-cache.js";
 import { GraphDrive } from "../workers/content/graph-drive.js";
 import { ItemReader } from "../workers/content/item-reader.js";
 import { InlineRangeFetcher, PiscinaRangeFetcher, type RangeFetcher } from "../workers/content/range-fetcher.js";
+import { median } from "./stats.js";
 
 const execFileP = promisify(execFile);
 const MiB = 1024 * 1024;
@@ -32,11 +33,6 @@ const FILE_SIZE = 1024 * MiB;
 const FRAGMENT = 192 * 327_680;
 const READ = 128 * 1024;
 const RUNS = 3;
-
-function median(values: number[]): number {
-  const s = [...values].sort((a, b) => a - b);
-  return s[Math.floor(s.length / 2)] ?? 0;
-}
 
 const round = (n: number, d = 1): number => Math.round(n * 10 ** d) / 10 ** d;
 

@@ -16,6 +16,7 @@ import { readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { promisify } from "node:util";
 import { startEmulator, type TestEmulator } from "../test/helpers/emulator.js";
+import { median } from "./stats.js";
 
 const execFileP = promisify(execFile);
 
@@ -24,11 +25,6 @@ const FILE_SIZE = 1024 * 1024 * 1024;
 const FRAGMENT = 192 * 327_680;
 const RUNS = 3;
 const MiB = 1024 * 1024;
-
-function median(values: number[]): number {
-  const s = [...values].sort((a, b) => a - b);
-  return s[Math.floor(s.length / 2)] ?? 0;
-}
 
 function memoryOf(pid: number): { rssMiB: number; hwmMiB: number } {
   const status = readFileSync(`/proc/${pid}/status`, "utf8");

@@ -22,6 +22,7 @@ import { promisify } from "node:util";
 import { detach, type Served } from "../test/mount/helpers.js";
 import type { TestEmulator } from "../test/helpers/emulator.js";
 import { command, emulatorForMount, serveTenant } from "../test/vfs/helpers.js";
+import { median } from "./stats.js";
 
 const execFileP = promisify(execFile);
 
@@ -34,11 +35,6 @@ const FIND_TREE = "Archive/Archive/Part 1";
 
 /** posix_fadvise(DONTNEED) drops a file's pages from the kernel's page cache (FUSE files too). */
 const DROP_PAGES = "import os,sys\nfd=os.open(sys.argv[1], os.O_RDONLY)\nos.posix_fadvise(fd, 0, 0, os.POSIX_FADV_DONTNEED)\nos.close(fd)";
-
-function median(values: number[]): number {
-  const s = [...values].sort((a, b) => a - b);
-  return s[Math.floor(s.length / 2)] ?? 0;
-}
 
 async function json<T>(res: Awaited<ReturnType<TestEmulator["fetch"]>>): Promise<T> {
   const text = await res.text();

@@ -11,14 +11,10 @@ import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { TenantEngine } from "../workers/tenant/engine.js";
 import { emulatorForTenants, engineOptions, signInWithDeviceCode, tempDir } from "../test/tenant/helpers.js";
+import { median } from "./stats.js";
 
 const RUNS = 5;
 const FOLDER = "/Archive/Records/Ten Thousand";
-
-function median(values: number[]): number {
-  const s = [...values].sort((a, b) => a - b);
-  return s[Math.floor(s.length / 2)] ?? 0;
-}
 
 export async function benchTenantListing(): Promise<{ name: string; figures: Record<string, number> }> {
   const emu = await emulatorForTenants({ seed: "large" });

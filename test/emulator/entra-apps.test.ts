@@ -1,14 +1,11 @@
 // App-only tokens through the real @azure/msal-node 7 ConfidentialClientApplication: a certificate
 // registered with /admin/apps (client assertion, x5t#S256) gets a token SharePoint accepts; a secret
 // gets a token SharePoint refuses ("Unsupported app only token."), as the real service does.
-import "reflect-metadata";
 import t from "tap";
-import * as x509 from "@peculiar/x509";
 import { ConfidentialClientApplication } from "@azure/msal-node";
-import { randomUUID, webcrypto, X509Certificate } from "node:crypto";
+import { randomUUID } from "node:crypto";
+import { selfSignedCertificate } from "../helpers/certs.js";
 import { fetchJson, startEmulator, type TestEmulator } from "../helpers/emulator.js";
-
-x509.cryptoProvider.set(webcrypto as never);
 
 let emu: TestEmulator;
 
@@ -21,23 +18,6 @@ function claimsOf(jwt: string): Record<string, unknown> {
   return JSON.parse(Buffer.from(jwt.split(".")[1] ?? "", "base64url").toString("utf8")) as Record<string, unknown>;
 }
 
-async function selfSignedCertificate(): Promise<{ certPem: string; keyPem: string; thumbprintSha256: string }> {
-  const alg = { name: "RSASSA-PKCS1-v1_5", hash: "SHA-256", publicExponent: new Uint8Array([1, 0, 1]), modulusLength: 2048 };
-  const keys = await webcrypto.subtle.generateKey(alg, true, ["sign", "verify"]);
-  const cert = await x509.X509CertificateGenerator.createSelfSigned({
-    serialNumber: "01",
-    name: "CN=Konnekt test app",
-    notBefore: new Date(Date.now() - 86_400_000),
-    notAfter: new Date(Date.now() + 86_400_000),
-    signingAlgorithm: alg,
-    keys: keys as never,
-  });
-  const pkcs8 = Buffer.from(await webcrypto.subtle.exportKey("pkcs8", keys.privateKey));
-  const keyPem = `-----BEGIN PRIVATE KEY-----\n${pkcs8.toString("base64").replace(/(.{64})/g, "$1\n").trim()}\n-----END PRIVATE KEY-----\n`;
-  const certPem = cert.toString("pem");
-  const thumbprintSha256 = new X509Certificate(certPem).fingerprint256.replace(/:/g, "").toLowerCase();
-  return { certPem, keyPem, thumbprintSha256 };
-}
 
 function cca(clientId: string, tenantSegment: string, credential: { clientSecret: string } | { clientCertificate: { thumbprintSha256: string; privateKey: string } }): ConfidentialClientApplication {
   return new ConfidentialClientApplication({

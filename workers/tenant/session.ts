@@ -78,6 +78,8 @@ export class TenantSession extends EventEmitter {
   private readonly now: () => number;
   private libs: LibraryInfo[] = [];
   private readonly inflight = new Map<string, Promise<ItemRow[]>>();
+  /** Library key → UniqueId of its root folder. */
+  private readonly roots = new Map<string, string>();
 
   constructor(
     readonly tenant: string,
@@ -259,10 +261,17 @@ export class TenantSession extends EventEmitter {
   }
 
   private async libraryRoot(lib: LibraryInfo, signal?: AbortSignal): Promise<ItemRow> {
+    // Every resolve starts here (every FUSE lookup): the root's id is kept in memory.
+    const rootId = this.roots.get(lib.key);
+    const cached = rootId ? this.store.item(rootId) : undefined;
+    if (cached) return cached;
     const known = this.store.libraries().find((l) => l.info.key === lib.key);
     if (known?.rootId) {
       const row = this.store.item(known.rootId);
-      if (row) return row;
+      if (row) {
+        this.roots.set(lib.key, row.uniqueId);
+        return row;
+      }
     }
     // Take the change cursor before the first listing, so no change between the two is lost.
     if (!known?.deltaLink) {
@@ -273,6 +282,7 @@ export class TenantSession extends EventEmitter {
     const row = rowFromDrive({ ...j, root: {} }, lib.key, null);
     if (!row) throw new KonnektError("serviceError", `The library ${lib.title} has no usable id.`);
     this.store.setLibraryRoot(lib.key, row);
+    this.roots.set(lib.key, row.uniqueId);
     return this.store.item(row.uniqueId)!;
   }
 

@@ -19,6 +19,8 @@ const BENCHES: Record<string, () => Promise<BenchResult>> = {
   "mount-read": async () => (await import("./mount-read.js")).benchMountRead(),
   "content-read": async () => (await import("./content-read.js")).benchContentRead(),
   "content-upload": async () => (await import("./content-upload.js")).benchContentUpload(),
+  "content-stream-rss": async () => (await import("./content-stream-rss.js")).benchContentStreamRss(),
+  "daemon-memory": async () => (await import("./daemon-memory.js")).benchDaemonMemory(),
 };
 
 async function main(): Promise<number> {

@@ -16,6 +16,7 @@ import { mkdirSync } from "node:fs";
 import { createInterface } from "node:readline";
 import { fileURLToPath } from "node:url";
 import { KonnektError } from "../workers/errors.js";
+import { scheduleMemoryTrim } from "../workers/process-memory.js";
 import { ConfigStore } from "./config/store.js";
 import { daemonHandlers } from "./handlers.js";
 import { Tenants, tenantHandlers } from "./tenants.js";
@@ -168,6 +169,8 @@ async function runForeground(json: boolean): Promise<number> {
   };
   logger.info({ endpoint: endpoint.path, version: ready.version, rule: endpoint.rule }, "daemon ready");
   process.stdout.write(json ? `${JSON.stringify(ready)}\n` : `konnekt daemon ${ready.version} listening on ${ready.endpoint} (pid ${ready.pid})\n`);
+  // An idle daemon should not keep what start-up freed (see workers/process-memory.ts).
+  scheduleMemoryTrim();
   // The server keeps the event loop alive; stop() ends the process.
   return new Promise<number>(() => undefined);
 }

@@ -37,6 +37,15 @@ export const RESTART_RESET_MS = 60_000;
 /** How long close() waits for a worker to drain and exit before killing it. */
 export const WORKER_STOP_TIMEOUT_MS = 15_000;
 
+/**
+ * Node flags for a tenant worker (issue 6: the idle memory of daemon plus workers). A worker idles
+ * most of its life and streams bytes through Buffers (off-heap) when busy, so V8's young generation
+ * needs no room to grow to its 16 MiB semi-spaces: capped at 1 MiB (V8's starting size). Measured
+ * with bench/daemon-memory.ts: a worker whose start-up had grown them idled at heapTotal ~34 MiB;
+ * with the cap, ≤ 20 MiB.
+ */
+export const WORKER_EXEC_ARGV: readonly string[] = ["--max-semi-space-size=1"];
+
 const CHANNEL_LOST = new Set<number>([ErrorCodes.PendingResponseRejected, ErrorCodes.ConnectionInactive, ErrorCodes.MessageWriteError]);
 
 export type TenantHostState = "stopped" | "starting" | "running" | "restarting" | "stopping";
@@ -78,7 +87,10 @@ export interface ChildTenantHostOptions {
   restartInitialMs?: number;
   restartMaxMs?: number;
   restartResetMs?: number;
-  /** Node flags for the worker; by default none (a worker must not inherit a test runner's loaders). */
+  /**
+   * Node flags for the worker; by default WORKER_EXEC_ARGV, never the daemon's own (a worker must
+   * not inherit a test runner's loaders).
+   */
   execArgv?: string[];
 }
 
@@ -217,7 +229,7 @@ export class ChildTenantHost implements TenantHost {
       env: this.options.env ?? process.env,
       stdio: ["ignore", "pipe", "pipe", "ipc"],
       serialization: "json",
-      execArgv: this.options.execArgv ?? [],
+      execArgv: this.options.execArgv ?? [...WORKER_EXEC_ARGV],
     });
     for (const stream of [child.stdout, child.stderr]) {
       if (stream) createInterface({ input: stream }).on("line", (line) => log.info({ tenant: this.tenant, workerPid: child.pid, line }, "worker output"));

@@ -8,6 +8,7 @@
  * Tenants connected here are recorded in the user config (`tenants`), so the next daemon start
  * connects them again silently from their token caches (`autoConnect`).
  */
+import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join, relative, resolve, sep } from "node:path";
 import { fileURLToPath } from "node:url";
 import type { Logger } from "pino";
@@ -18,10 +19,14 @@ import type { ConfigStore } from "./config/store.js";
 import type { DaemonPaths } from "./paths.js";
 import type { RequestHandlers } from "./rpc/server.js";
 import { ChildTenantHost, type Supervisor, type TenantHost, type TenantHostState } from "./supervisor.js";
+import { ORPHAN_EXIT_DEADLINE_MS } from "./worker-channel.js";
 
 /** Konnekt's multi-tenant public client registration (admins may register their own: `clientId`). */
 export const DEFAULT_CLIENT_ID = "9e0b6f2a-3c41-4d7e-8b5a-6f1d2c3b4a50";
 const WORKER_MODULE = fileURLToPath(new URL("../workers/tenant-worker/main.js", import.meta.url));
+/** How long a new worker waits for an orphaned one of the same tenant: the orphan's own deadline, and some. */
+const PREVIOUS_WORKER_WAIT_MS = ORPHAN_EXIT_DEADLINE_MS + 5_000;
+const WORKER_PID_FILE = "worker.pid";
 /** How long tenant.list waits for a worker's status before reporting only what the daemon knows. */
 const STATUS_TIMEOUT_MS = 5_000;
 
@@ -102,14 +107,42 @@ export class Tenants {
       uploadConcurrency: cfg.value("uploads.maxConcurrent") as number,
       ...(e.signInMode === "certificate" && e.certificatePath && e.clientId ? { certificate: { clientId: e.clientId, path: e.certificatePath } } : {}),
     };
+    await this.awaitPreviousWorker(e.name, options.stateDir);
     const host = new ChildTenantHost({
       tenant: e.name,
       modulePath: WORKER_MODULE,
       env: { ...process.env, [WORKER_ENV]: JSON.stringify(options) },
       logger: this.d.logger.child({ tenant: e.name }),
     });
+    host.onRestarted((event) => recordWorkerPid(options.stateDir, event.pid));
     await this.d.supervisor.add(host);
+    if (host.pid !== undefined) recordWorkerPid(options.stateDir, host.pid);
     return host;
+  }
+
+  /**
+   * A daemon killed with -9 leaves its workers orphaned; each stops by itself when its IPC channel
+   * closes (daemon/worker-channel.ts: drain briefly, unmount, exit), but that can take seconds. A
+   * new worker for the same tenant must not start meanwhile: both would mount the same mount point
+   * and write the same journal. So the daemon records each worker's pid in the tenant's state dir
+   * and, before starting one, waits for the previous one to be gone — it never signals it (a second
+   * SIGTERM would cut its unmount short) until the orphan's own deadline has passed.
+   */
+  private async awaitPreviousWorker(tenant: string, stateDir: string): Promise<void> {
+    const pid = readWorkerPid(stateDir);
+    if (pid === undefined || !isTenantWorker(pid)) return;
+    this.d.logger.warn({ tenant, pid }, "a worker of the previous daemon is still stopping; waiting for it");
+    const end = Date.now() + PREVIOUS_WORKER_WAIT_MS;
+    while (isTenantWorker(pid) && Date.now() < end) await new Promise((r) => setTimeout(r, 100));
+    if (!isTenantWorker(pid)) return;
+    this.d.logger.warn({ tenant, pid }, "the previous worker did not stop; killing it");
+    try {
+      process.kill(pid, "SIGKILL");
+    } catch {
+      // Gone in the meantime.
+    }
+    const killed = Date.now() + 5_000;
+    while (isTenantWorker(pid) && Date.now() < killed) await new Promise((r) => setTimeout(r, 50));
   }
 
   host(tenant: string): TenantHost {
@@ -261,4 +294,36 @@ export function tenantHandlers(t: Tenants): RequestHandlers {
       return { completed: rows.reduce((n, r) => n + r.completed, 0), failed: rows.reduce((n, r) => n + r.failed, 0) };
     },
   };
+}
+
+function recordWorkerPid(stateDir: string, pid: number): void {
+  try {
+    mkdirSync(stateDir, { recursive: true, mode: 0o700 });
+    writeFileSync(join(stateDir, WORKER_PID_FILE), `${pid}\n`, { mode: 0o600 });
+  } catch {
+    // Only a guard for the next start; the worker runs either way.
+  }
+}
+
+function readWorkerPid(stateDir: string): number | undefined {
+  try {
+    const pid = Number(readFileSync(join(stateDir, WORKER_PID_FILE), "utf8").trim());
+    return Number.isInteger(pid) && pid > 0 && pid !== process.pid ? pid : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * Whether `pid` is a live tenant worker (not a zombie, not a recycled pid of something else). Needs
+ * procfs; without it (Windows, macOS) there is nothing to wait for.
+ */
+function isTenantWorker(pid: number): boolean {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
+    if (stat.charAt(stat.lastIndexOf(")") + 2) === "Z") return false;
+    return readFileSync(`/proc/${pid}/cmdline`, "utf8").includes("tenant-worker/main.js");
+  } catch {
+    return false;
+  }
 }

@@ -15,6 +15,8 @@ import { KonnektError } from "../workers/errors.js";
 
 export const WORKER_READY = "worker.ready";
 export const WORKER_SHUTDOWN = "worker.shutdown";
+/** An orphaned worker (its daemon died) exits after this even if its own stop hangs. */
+export const ORPHAN_EXIT_DEADLINE_MS = 30_000;
 
 export interface WorkerReadyParams {
   pid: number;
@@ -35,8 +37,16 @@ export function connectToSupervisor(): SupervisorChannel {
     throw new KonnektError("notSupported", "This module is a tenant worker: it runs only as a child of `konnekt daemon`.");
   }
   const connection = createMessageConnection(new IPCMessageReader(process), new IPCMessageWriter(process));
-  // The supervisor is gone (crash or kill -9): a worker must not outlive it, holding mounts.
-  connection.onClose(() => process.exit(0));
+  // The supervisor is gone (crash or kill -9). A worker must not outlive it: it would keep its
+  // mounts and its journal busy while the next daemon starts a new worker for the same tenant.
+  // `process` signals the end of the IPC channel with "disconnect" (vscode-jsonrpc's IPC reader
+  // listens for "close", which `process` never emits). The orphan stops exactly as on SIGTERM: the
+  // worker's handler drains uploads briefly, unmounts and exits 0; what did not upload stays in the
+  // journal for the next worker. Without a SIGTERM handler the signal's default ends the process.
+  process.once("disconnect", () => {
+    setTimeout(() => process.exit(0), ORPHAN_EXIT_DEADLINE_MS).unref();
+    process.kill(process.pid, "SIGTERM");
+  });
   return {
     connection,
     ready: () => {

@@ -1,7 +1,8 @@
 # The Linux FUSE3 shim. Flags follow STYLE.md habit 14: pinned NAPI_VERSION, hidden visibility,
-# hardening flags, warnings on; `asan=1` (native/build.sh --asan) adds ASan/UBSan.
+# hardening flags, warnings on; `konnekt_asan=1` (native/build.sh --asan) adds ASan/UBSan. Not
+# `asan`: Node's own config.gypi defines `asan: 0`, which overrides a -D of the same name.
 {
-  "variables": { "asan%": 0 },
+  "variables": { "konnekt_asan%": 0 },
   "targets": [
     {
       "target_name": "konnekt_fuse",
@@ -18,7 +19,7 @@
       "cflags_cc": ["-std=c++17", "-fvisibility=hidden", "-fvisibility-inlines-hidden"],
       "libraries": ["<!@(pkg-config --libs fuse3)"],
       "conditions": [
-        ["asan==1", {
+        ["konnekt_asan==1", {
           "cflags": ["-fsanitize=address,undefined", "-fno-omit-frame-pointer", "-O1", "-g"],
           "ldflags": ["-fsanitize=address,undefined"]
         }, {

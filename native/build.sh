@@ -15,7 +15,7 @@ if [ "$1" = "--asan" ]; then
   mkdir -p build-asan
   ln -sfn ../src build-asan/src
   cp binding.gyp build-asan/binding.gyp
-  (cd build-asan && npx node-gyp rebuild --release -- -Dasan=1 >/dev/null)
+  (cd build-asan && npx node-gyp rebuild --release -- -Dkonnekt_asan=1 >/dev/null)
   echo "native: built $(ls build-asan/build/Release/*.node)"
   exit 0
 fi

@@ -2,7 +2,7 @@
  * The one error vocabulary of Konnekt. Only `code` and `data` survive worker threads, the tenant
  * worker's IPC channel and JSON-RPC, so every failure a user can see is a KonnektError with a
  * stable string code. Each front end translates codes exactly once: errno (workers/mount/errno.ts),
- * NTSTATUS (Windows adapter), JSON-RPC (daemon/rpc/errors.ts). Unknown errors become `internal`.
+ * NTSTATUS (Windows adapter, when it lands), JSON-RPC (daemon/rpc/errors.ts). Unknown errors become `internal`.
  */
 
 export const ERROR_CODES = [
@@ -26,6 +26,7 @@ export const ERROR_CODES = [
   "quotaExceeded", // 507 from the service or the cache budget cannot make room
   "readOnly", // the target cannot be written
   "notSupported", // the operation does not exist on this platform or backend
+  "crossDevice", // a move between libraries (drives): SharePoint cannot move it in place; copy, then delete
   "configInvalid", // a configuration value failed validation
   "policyLocked", // a machine policy fixes this setting
   "daemonUnavailable", // the control endpoint cannot be reached

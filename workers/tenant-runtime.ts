@@ -18,6 +18,7 @@ import { TenantEngine, type TenantEngineOptions } from "./tenant/engine.js";
 import { DriveWrites } from "./tenant/drive-api.js";
 import type { ChangeEvent } from "./tenant/session.js";
 import { ContentRouter } from "./vfs/content-router.js";
+import { RestLockSource } from "./vfs/lock-probe.js";
 import { subtreeView } from "./vfs/subtree.js";
 import { TenantFileSystem } from "./vfs/tenant-fs.js";
 
@@ -63,6 +64,8 @@ export class TenantRuntime {
     this.queue = new UploadQueue({
       journal: this.journal,
       target: this.router,
+      // Writers slow down when pending uploads reach half of the cache budget.
+      writeBudgetBytes: opts.cacheCapBytes,
       ...(opts.uploadConcurrency !== undefined ? { concurrency: opts.uploadConcurrency } : {}),
     });
     this.fs = new TenantFileSystem({
@@ -82,6 +85,7 @@ export class TenantRuntime {
         });
         return typeof j.quota?.total === "number" ? { total: j.quota.total, remaining: j.quota.remaining ?? j.quota.total } : undefined;
       },
+      locks: new RestLockSource(this.engine.http),
       onInvalidate: (what) => this.invalidate(what),
     });
     this.engine.on("changed", (e: ChangeEvent) => this.onRemote(e, true));
@@ -144,7 +148,7 @@ export class TenantRuntime {
       if (e.parentId) this.invalidate({ entry: { parent: `u:${e.parentId}`, name: e.name } });
       return;
     }
-    if (changed && e.contentChanged) this.cache.invalidate(e.uniqueId);
+    if (changed && e.contentChanged) this.cache.invalidate(e.uniqueId, row?.etag);
     this.invalidate({
       ...(changed ? { content: `u:${e.uniqueId}` } : {}),
       ...(e.parentId ? { entry: { parent: `u:${e.parentId}`, name: e.name } } : {}),

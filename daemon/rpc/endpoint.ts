@@ -7,9 +7,14 @@
  *      the pipe name `konnekt-<uid>` on Unix (PipeStream.Unix.cs GetPipePath + Path.GetTempPath), so
  *      PowerShell needs no path logic at all in this case. Path.GetTempPath reads TMPDIR only, while
  *      Node's os.tmpdir() also reads TMP and TEMP, so os.tmpdir() must not be used here.
+ * On Windows (rule 4): `\\.\pipe\konnekt-<user SID>`. Pipe names are machine-wide (every session of
+ * an RDS/Citrix host shares them), so the name carries the SID: users never collide, and a pipe
+ * squatted under another user's name is refused by the client's server check and by the daemon's
+ * peer check (rpc/peer.ts). Exercised on Windows only.
  */
 import { join } from "node:path";
 import { KonnektError } from "../../workers/errors.js";
+import { currentUserSid } from "./peer.js";
 
 /** sun_path is 108 bytes on Linux including the terminating NUL. */
 export const MAX_SOCKET_PATH_BYTES = 107;
@@ -26,8 +31,8 @@ export interface EndpointInputs {
   env: Record<string, string | undefined>;
   platform: NodeJS.Platform;
   uid: number;
-  /** Windows: the user's SID (planned; the username stands in until the native helper gives the SID). */
-  user?: string;
+  /** Windows: the user's SID (`S-1-5-21-…`); required there. */
+  sid?: string;
 }
 
 export function pipeName(uid: number): string {
@@ -39,7 +44,10 @@ export function resolveEndpoint(inputs: EndpointInputs): Endpoint {
   const override = env.KONNEKT_ENDPOINT;
   if (override !== undefined && override !== "") return checked({ path: override, privateDir: null, rule: "env" }, inputs);
   if (inputs.platform === "win32") {
-    return { path: `\\\\.\\pipe\\konnekt-${inputs.user ?? "user"}`, privateDir: null, rule: "windowsPipe" };
+    if (inputs.sid === undefined || !/^S-1-[0-9]+(-[0-9]+)+$/i.test(inputs.sid)) {
+      throw new KonnektError("configInvalid", "The user's SID is needed for the control pipe name and could not be determined.", { key: "KONNEKT_ENDPOINT" });
+    }
+    return { path: `\\\\.\\pipe\\konnekt-${inputs.sid.toUpperCase()}`, privateDir: null, rule: "windowsPipe" };
   }
   const runtime = env.XDG_RUNTIME_DIR;
   if (runtime !== undefined && runtime.startsWith("/")) {
@@ -66,5 +74,6 @@ function checked(endpoint: Endpoint, inputs: EndpointInputs): Endpoint {
 /** The endpoint for this process's user and environment. */
 export function defaultEndpoint(env: Record<string, string | undefined> = process.env): Endpoint {
   const uid = typeof process.getuid === "function" ? process.getuid() : 0;
-  return resolveEndpoint({ env, platform: process.platform, uid, user: env.USERNAME ?? env.USER });
+  const needsSid = process.platform === "win32" && (env.KONNEKT_ENDPOINT === undefined || env.KONNEKT_ENDPOINT === "");
+  return resolveEndpoint({ env, platform: process.platform, uid, ...(needsSid ? { sid: currentUserSid() } : {}) });
 }

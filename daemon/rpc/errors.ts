@@ -1,7 +1,7 @@
 /**
  * The one place where Konnekt errors become JSON-RPC errors, and back (for clients).
  *
- * Numbers: application codes sit in -32001…-32022 (the JSON-RPC "server error" range reserved for
+ * Numbers: application codes sit in -32001…-32023 (the JSON-RPC "server error" range reserved for
  * implementation-defined errors); `invalidArgument` and `internal` reuse the standard -32602 and
  * -32603, and `cancelled` uses -32800 like LSP's RequestCancelled, which vscode-jsonrpc clients
  * already understand. Clients switch on `data.code` (the stable string); the numbers are stable too
@@ -34,6 +34,7 @@ export const JSONRPC_CODES: Readonly<Record<ErrorCode, number>> = {
   policyLocked: -32020,
   daemonUnavailable: -32021,
   serviceError: -32022,
+  crossDevice: -32023,
   invalidArgument: ErrorCodes.InvalidParams,
   internal: ErrorCodes.InternalError,
   cancelled: -32800,

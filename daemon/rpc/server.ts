@@ -17,8 +17,9 @@
  * then closes connections; `destroy()` drops everything now. Both are idempotent.
  *
  * Who may connect: the socket is bound under umask 0177 (so it is never wider than 0600) in a 0700
- * directory when the endpoint rule gives one. Node cannot read SO_PEERCRED, so the file modes are
- * the guarantee (docs/rpc.md §1).
+ * directory when the endpoint rule gives one, and every accepted connection is checked by a
+ * PeerVerifier (rpc/peer.ts: SO_PEERCRED uid on Linux) before a byte is read: a peer of another
+ * user is closed at once, whatever the file modes say (docs/rpc.md §1).
  */
 import { chmodSync, lstatSync, mkdirSync, unlinkSync } from "node:fs";
 import { createConnection, createServer, type Server, type Socket } from "node:net";
@@ -36,12 +37,16 @@ import type { NotificationMap, NotificationName, RequestMap, RequestName } from 
 import { REQUEST_STATUS } from "../../rpc-schema/generated/methods.js";
 import { KonnektError, toKonnektError } from "../../workers/errors.js";
 import type { Endpoint } from "./endpoint.js";
+import { loadPeerNative, platformPeerVerifier, type PeerVerifier } from "./peer.js";
 import { toResponseError } from "./errors.js";
 import { BoundedMessageReader, type FramingLimits, type ProtocolFault } from "./framing.js";
 import { SchemaValidator } from "./validation.js";
 
 /** How long close() lets a connection flush its last responses before cutting it. */
 const CLIENT_END_GRACE_MS = 1000;
+/** Refused peers logged as warnings; after that one warning per REFUSALS_LOG_EVERY (a flood must not fill the log). */
+const REFUSALS_WARNED = 10;
+const REFUSALS_LOG_EVERY = 1000;
 
 export interface RequestContext {
   signal: AbortSignal;
@@ -60,6 +65,8 @@ export interface RpcServerOptions {
   handlers: RequestHandlers;
   logger: Logger;
   limits?: Partial<FramingLimits>;
+  /** Who may connect; by default this platform's check of the peer's user (fails closed). */
+  peerVerifier?: PeerVerifier;
 }
 
 interface ClientConnection {
@@ -97,8 +104,17 @@ export class RpcServer {
   private server: Server | undefined;
   private nextConnectionId = 1;
   private closing: Promise<void> | undefined;
+  private refused = 0;
+  private readonly peerVerifier: PeerVerifier;
 
-  constructor(private readonly options: RpcServerOptions) {}
+  constructor(private readonly options: RpcServerOptions) {
+    this.peerVerifier = options.peerVerifier ?? platformPeerVerifier(loadPeerNative());
+  }
+
+  /** Connections refused because the peer was another user (or could not be identified). */
+  get refusedCount(): number {
+    return this.refused;
+  }
 
   get endpoint(): Endpoint {
     return this.options.endpoint;
@@ -130,6 +146,7 @@ export class RpcServer {
     });
     chmodSync(endpoint.path, 0o600);
     server.on("error", (err) => this.options.logger.error({ err }, "control endpoint error"));
+    this.options.logger.info({ peerCheck: this.peerVerifier.description }, "control endpoint listening");
   }
 
   /** Sends a notification to every connected client (events: worker restarted, needs sign-in …). */
@@ -197,6 +214,16 @@ export class RpcServer {
   private accept(socket: Socket): void {
     if (this.closing) {
       socket.destroy();
+      return;
+    }
+    const verdict = this.peerVerifier.verify(socket);
+    if (!verdict.allowed) {
+      // Closed before reading anything: the peer learns nothing, not even the framing.
+      socket.destroy();
+      this.refused++;
+      const level = this.refused <= REFUSALS_WARNED || this.refused % REFUSALS_LOG_EVERY === 0 ? "warn" : "debug";
+      // Only kernel-reported identity and our reason: nothing the client sent is logged.
+      this.options.logger[level]({ peer: verdict.peer, reason: verdict.reason, refused: this.refused }, "refused a control connection");
       return;
     }
     const id = this.nextConnectionId++;

@@ -251,6 +251,11 @@ void OnSetxattr(fuse_req_t req, fuse_ino_t ino, const char* name, const char* va
 }
 
 void OnGetxattr(fuse_req_t req, fuse_ino_t ino, const char* name, size_t size) {
+  const std::string& prefix = Of(req)->XattrPrefix();
+  if (!prefix.empty() && strncmp(name, prefix.c_str(), prefix.size()) != 0) {
+    fuse_reply_err(req, ENODATA);
+    return;
+  }
   Op* op = NewOp(OpKind::Getxattr, req);
   op->ino = ino;
   op->name = name;
@@ -357,6 +362,7 @@ const char* KindName(OpKind kind) {
     case OpKind::Create: return "create";
     case OpKind::Interrupt: return "interrupt";
     case OpKind::Ended: return "ended";
+    case OpKind::Replied: return "replied";
   }
   return "unknown";
 }
@@ -388,6 +394,12 @@ Napi::Object ToJs(Napi::Env env, Op* op) {
       num("protoMinor", op->proto_minor);
       num("maxWrite", op->max_write);
       num("maxReadahead", op->max_readahead);
+      num("maxRead", op->max_read);
+      num("maxBackground", op->max_background);
+      num("capable", op->capable);
+      num("want", op->want);
+      num("readaheadKb", op->readahead_kb);
+      if (op->readahead_errno != 0) o.Set("readaheadError", Napi::String::New(env, strerror(op->readahead_errno)));
       return o;
     case OpKind::Forget: {
       Napi::Array items = Napi::Array::New(env, op->forgets.size() * 2);
@@ -401,6 +413,9 @@ Napi::Object ToJs(Napi::Env env, Op* op) {
     }
     case OpKind::Interrupt:
       num("target", static_cast<double>(op->ino));
+      return o;
+    case OpKind::Replied:
+      num("token", static_cast<double>(op->ino));
       return o;
     case OpKind::Ended:
       return o;

@@ -10,7 +10,9 @@
 
 #include <cerrno>
 #include <cmath>
+#include <fstream>
 #include <memory>
+#include <sstream>
 
 namespace konnekt {
 
@@ -78,6 +80,40 @@ void ApplyOpenFlags(fuse_file_info* fi, const Napi::Value& v) {
   fi->nonseekable = BoolOr(o, "nonSeekable", false) ? 1 : 0;
 }
 
+// Mount points in mountinfo escape space, tab, newline and backslash as \ooo.
+std::string UnescapeMountInfo(const std::string& s) {
+  std::string out;
+  for (size_t i = 0; i < s.size(); i++) {
+    if (s[i] == '\\' && i + 3 < s.size() && s[i + 1] >= '0' && s[i + 1] <= '7' && s[i + 2] >= '0' && s[i + 2] <= '7' &&
+        s[i + 3] >= '0' && s[i + 3] <= '7') {
+      out.push_back(static_cast<char>((s[i + 1] - '0') * 64 + (s[i + 2] - '0') * 8 + (s[i + 3] - '0')));
+      i += 3;
+    } else {
+      out.push_back(s[i]);
+    }
+  }
+  return out;
+}
+
+// The read_ahead_kb file of the bdi behind the mount at `mountpoint` ("" when not found). Read from
+// /proc/self/mountinfo: stat'ing our own mount before INIT is answered would hang.
+std::string BdiReadaheadPath(const std::string& mountpoint) {
+  std::ifstream in("/proc/self/mountinfo");
+  std::string line, found;
+  while (std::getline(in, line)) {
+    std::istringstream fields(line);
+    std::string id, parent, dev, root, point;
+    if (!(fields >> id >> parent >> dev >> root >> point)) continue;
+    // The last match is the mount on top when several are stacked.
+    if (UnescapeMountInfo(point) == mountpoint) found = dev;
+  }
+  return found.empty() ? std::string() : "/sys/class/bdi/" + found + "/read_ahead_kb";
+}
+
+// Set on the loop thread that ran the INIT handler; its reply has been written (and the kernel has
+// applied it) once fuse_session_process_buf returns.
+thread_local Op* t_init_op = nullptr;
+
 }  // namespace
 
 void CallJs(Napi::Env env, Napi::Function fn, Session* self, Op* op) {
@@ -129,6 +165,10 @@ Napi::Value Session::Mount(const Napi::CallbackInfo& info) {
   threads_ = static_cast<unsigned>(NumberOr(opts, "threads", 2));
   if (threads_ < 1) threads_ = 1;
   splice_ = BoolOr(opts, "splice", true);
+  Napi::Value prefix = opts.Get("xattrPrefix");
+  if (prefix.IsString()) xattr_prefix_ = prefix.As<Napi::String>().Utf8Value();
+  double ra = NumberOr(opts, "readaheadKb", 0);
+  readahead_kb_ = ra > 0 && ra <= 65536 ? static_cast<unsigned>(ra) : 0;
 
   std::vector<char*> argv;
   static char program[] = "konnekt";
@@ -143,6 +183,7 @@ Napi::Value Session::Mount(const Napi::CallbackInfo& info) {
     se_ = nullptr;
     throw Napi::Error::New(env, "konnekt-fuse: mount failed (see the libfuse message above)");
   }
+  if (readahead_kb_ > 0) bdi_readahead_path_ = BdiReadaheadPath(mountpoint_);
   // Non-blocking reads plus an eventfd let unmount() wake every loop thread even while a lazily
   // detached mount keeps the kernel connection alive (a file still open elsewhere).
   int fd = fuse_session_fd(se_);
@@ -154,6 +195,7 @@ Napi::Value Session::Mount(const Napi::CallbackInfo& info) {
   // Registered after the thread-safe function so it runs before the queue's own teardown.
   napi_add_env_cleanup_hook(env, CleanupHook, this);
   notifier_ = std::thread([this] { NotifyLoop(); });
+  for (unsigned i = 0; i < fd_threads_; i++) fd_workers_.emplace_back([this] { FdLoop(); });
   running_ = threads_;
   for (unsigned i = 0; i < threads_; i++) loops_.emplace_back([this] { Loop(); });
   return env.Undefined();
@@ -173,6 +215,11 @@ void Session::Loop() {
     if (res == -EINTR || res == -EAGAIN) continue;
     if (res <= 0) break;  // 0: the kernel ended the connection (ENODEV)
     fuse_session_process_buf(se_, &buf);
+    if (t_init_op != nullptr) {
+      Op* op = t_init_op;
+      t_init_op = nullptr;
+      AfterInit(op);
+    }
   }
   free(buf.mem);
   if (running_.fetch_sub(1) == 1 && !stopping_) {
@@ -196,6 +243,30 @@ void Session::NotifyLoop() {
       fuse_lowlevel_notify_inval_entry(se_, n.ino, n.name.c_str(), n.name.size());
     } else {
       fuse_lowlevel_notify_inval_inode(se_, n.ino, n.off, n.len);
+    }
+    lock.lock();
+  }
+}
+
+void Session::FdLoop() {
+  std::unique_lock<std::mutex> lock(fd_mu_);
+  while (true) {
+    fd_cv_.wait(lock, [this] { return fd_stop_ || !fd_jobs_.empty(); });
+    if (fd_jobs_.empty()) return;  // stopping, and nothing left to answer
+    FdJob job = fd_jobs_.front();
+    fd_jobs_.pop_front();
+    lock.unlock();
+    fuse_bufvec bv = FUSE_BUFVEC_INIT(job.length);
+    bv.buf[0].flags = static_cast<fuse_buf_flags>(FUSE_BUF_IS_FD | FUSE_BUF_FD_SEEK);
+    bv.buf[0].fd = job.fd;
+    bv.buf[0].pos = job.offset;
+    // A read error is answered to the kernel by libfuse itself (the errno of the failed read).
+    fuse_reply_data(job.req, &bv, FUSE_BUF_SPLICE_MOVE);
+    if (job.token != 0) {
+      Op* op = new Op();
+      op->kind = OpKind::Replied;
+      op->ino = job.token;
+      Post(op);
     }
     lock.lock();
   }
@@ -255,11 +326,38 @@ void Session::OnInit(fuse_conn_info* conn) {
   conn->congestion_threshold = 48;
   Op* op = new Op();
   op->kind = OpKind::Init;
+  op->capable = conn->capable;
+  op->want = conn->want;
+  op->max_background = conn->max_background;
   op->proto_major = conn->proto_major;
   op->proto_minor = conn->proto_minor;
   op->max_write = conn->max_write;
   op->max_read = conn->max_read;
   op->max_readahead = conn->max_readahead;
+  // Posted by AfterInit, once the kernel has applied the INIT reply.
+  t_init_op = op;
+}
+
+// The kernel sets the mount's read-ahead to min(its default 128 KiB, our max_readahead) while it
+// processes the INIT reply, so a larger window can only be set afterwards, through the bdi's
+// read_ahead_kb (writable by root only; others keep 128 KiB and the reason is reported). Larger
+// read-ahead makes the kernel send 1 MiB reads (max_pages) and keep more of them in flight.
+void Session::AfterInit(Op* op) {
+  if (readahead_kb_ > 0) {
+    if (bdi_readahead_path_.empty()) {
+      op->readahead_errno = ENOENT;
+    } else {
+      int fd = open(bdi_readahead_path_.c_str(), O_WRONLY | O_CLOEXEC);
+      std::string value = std::to_string(readahead_kb_) + "\n";
+      if (fd < 0) {
+        op->readahead_errno = errno;
+      } else {
+        if (write(fd, value.data(), value.size()) < 0) op->readahead_errno = errno;
+        else op->readahead_kb = readahead_kb_;
+        close(fd);
+      }
+    }
+  }
   Post(op);
 }
 
@@ -296,6 +394,13 @@ void Session::Stop() {
   }
   for (auto& t : loops_) t.join();
   loops_.clear();
+  {
+    std::lock_guard<std::mutex> lock(fd_mu_);
+    fd_stop_ = true;
+  }
+  fd_cv_.notify_all();
+  for (auto& t : fd_workers_) t.join();
+  fd_workers_.clear();
   {
     std::lock_guard<std::mutex> lock(notify_mu_);
     notify_stop_ = true;
@@ -403,20 +508,23 @@ Napi::Value Session::ReplyBuf(const Napi::CallbackInfo& info) {
   return Napi::Boolean::New(info.Env(), true);
 }
 
-// replyFd(id, fd, offset, length): the kernel gets the bytes straight from the file (spliced when
-// the kernel allows it); a short file gives a short read, an error is answered by libfuse itself.
+// replyFd(id, fd, offset, length, token): the kernel gets the bytes straight from the file (spliced
+// when the kernel allows it) on a reply worker; a short file gives a short read, a read error is
+// answered by libfuse itself. The descriptor must stay open and its bytes in place until the
+// `replied` op for `token` arrives (token 0: no notice; the caller guarantees it otherwise).
 Napi::Value Session::ReplyFd(const Napi::CallbackInfo& info) {
   int fd = info[1].As<Napi::Number>().Int32Value();
   int64_t offset = info[2].As<Napi::Number>().Int64Value();
   int64_t length = info[3].As<Napi::Number>().Int64Value();
+  uint64_t token = info[4].IsNumber() ? static_cast<uint64_t>(info[4].As<Napi::Number>().Int64Value()) : 0;
   fuse_req_t req = Take(info);
   if (req == nullptr) return Napi::Boolean::New(info.Env(), false);
-  fuse_bufvec bv = FUSE_BUFVEC_INIT(static_cast<size_t>(length < 0 ? 0 : length));
-  bv.buf[0].flags = static_cast<fuse_buf_flags>(FUSE_BUF_IS_FD | FUSE_BUF_FD_SEEK);
-  bv.buf[0].fd = fd;
-  bv.buf[0].pos = offset;
-  int res = fuse_reply_data(req, &bv, FUSE_BUF_SPLICE_MOVE);
-  return Napi::Boolean::New(info.Env(), res == 0);
+  {
+    std::lock_guard<std::mutex> lock(fd_mu_);
+    fd_jobs_.push_back(FdJob{req, fd, offset, static_cast<size_t>(length < 0 ? 0 : length), token});
+  }
+  fd_cv_.notify_one();
+  return Napi::Boolean::New(info.Env(), true);
 }
 
 Napi::Value Session::ReplyWrite(const Napi::CallbackInfo& info) {

@@ -4,6 +4,9 @@
 // Threads and what they own
 //   loop threads (N)   read /dev/fuse, run the op handlers in ops.cc, which only record the request
 //                      and queue it to JavaScript; they never block on JavaScript.
+//   reply workers (2)  answer reads whose bytes come from a descriptor (replyFd): the disk read or
+//                      splice and the copy into the kernel happen here, not on the JS thread, so
+//                      JavaScript only decides *where* the bytes are and goes on with the next request.
 //   notifier thread    sends notify_inval_* to the kernel. Never from the JS thread: the kernel may
 //                      hold a directory lock while it waits for a reply only the JS thread can send
 //                      (libfuse fuse_lowlevel.h, "must not be called in the execution path of a
@@ -11,7 +14,7 @@
 //   JS thread          receives ops through ONE thread-safe function, answers with reply* calls.
 //
 // Lock order (outer first): libfuse's req->lock (held while it calls our interrupt callback)
-//   → pending_mu_ → the thread-safe function's own queue lock. notify_mu_ is a leaf.
+//   → pending_mu_ → the thread-safe function's own queue lock. notify_mu_ and fd_mu_ are leaves.
 //   No lock of ours is held while a reply is written to the kernel.
 #pragma once
 
@@ -34,13 +37,13 @@ namespace konnekt {
 enum class OpKind : uint8_t {
   Init, Lookup, Forget, Getattr, Setattr, Mknod, Mkdir, Unlink, Rmdir, Symlink, Rename, Link,
   Open, Read, Write, Flush, Release, Fsync, Opendir, Readdir, Releasedir, Fsyncdir, Statfs,
-  Setxattr, Getxattr, Listxattr, Removexattr, Access, Create, Interrupt, Ended,
+  Setxattr, Getxattr, Listxattr, Removexattr, Access, Create, Interrupt, Ended, Replied,
 };
 
 // Everything a handler copies out of libfuse before the request leaves its thread.
 struct Op {
   OpKind kind;
-  uint64_t id = 0;  // 0 for ops that need no reply (forget, interrupt, init, ended)
+  uint64_t id = 0;  // 0 for ops that need no reply (forget, interrupt, init, ended, replied)
   uint64_t ino = 0;  // the inode, or the parent for name ops
   uint64_t ino2 = 0;  // newparent (rename, link)
   std::string name, name2;
@@ -59,6 +62,9 @@ struct Op {
   char* data = nullptr;  // write payload / setxattr value, malloc'd, handed to a JS Buffer
   std::vector<std::pair<uint64_t, uint64_t>> forgets;
   uint32_t proto_major = 0, proto_minor = 0, max_write = 0, max_read = 0, max_readahead = 0;
+  uint32_t capable = 0, want = 0, max_background = 0;
+  uint32_t readahead_kb = 0;  // the read-ahead the mount's bdi was given after INIT (0: left alone)
+  int readahead_errno = 0;  // why it could not be (EACCES as non-root, ENOENT: bdi not found)
   ~Op() { free(data); }
 };
 
@@ -77,6 +83,10 @@ class Session : public Napi::ObjectWrap<Session> {
   void Post(Op* op);  // queues an op that needs no reply
   void OnInterrupt(uint64_t id);
   void OnInit(fuse_conn_info* conn);
+  // getxattr of a name outside this prefix is answered ENODATA on the loop thread: `ls -l` asks
+  // for security.selinux and system.posix_acl_access on every entry, and the answer never depends
+  // on JavaScript. Empty: every name goes to JavaScript.
+  const std::string& XattrPrefix() const { return xattr_prefix_; }
 
   // The one bridge into JavaScript: turns a queued op into an object and calls the dispatcher.
   void Deliver(Napi::Env env, Napi::Function fn, Op* op);
@@ -86,6 +96,15 @@ class Session : public Napi::ObjectWrap<Session> {
     fuse_req_t req;
     bool queued;
     bool interrupted;
+  };
+  // A read answered from a descriptor by a reply worker; `token` (0: none) is posted back to
+  // JavaScript as a `replied` op once the descriptor is no longer needed.
+  struct FdJob {
+    fuse_req_t req;
+    int fd;
+    int64_t offset;
+    size_t length;
+    uint64_t token;
   };
   struct Notice {
     bool entry;
@@ -115,6 +134,8 @@ class Session : public Napi::ObjectWrap<Session> {
   fuse_req_t Take(const Napi::CallbackInfo& info);  // removes the request named by info[0]
   void Loop();
   void NotifyLoop();
+  void FdLoop();
+  void AfterInit(Op* op);
   void Stop();
   static void CleanupHook(void* arg);
 
@@ -123,12 +144,16 @@ class Session : public Napi::ObjectWrap<Session> {
   std::vector<std::string> args_;
   unsigned threads_ = 2;
   bool splice_ = true;
-  unsigned max_readahead_ = 1 << 20;
+  std::string xattr_prefix_;
+  unsigned readahead_kb_ = 0;  // 0: keep the kernel's read-ahead (128 KiB)
+  std::string bdi_readahead_path_;  // /sys/class/bdi/<maj:min>/read_ahead_kb of this mount
   fuse_session* se_ = nullptr;
   int wake_fd_ = -1;
   Tsfn tsfn_;
   std::vector<std::thread> loops_;
   std::thread notifier_;
+  std::vector<std::thread> fd_workers_;
+  unsigned fd_threads_ = 2;
 
   // State machine, changed only on the JS thread; loop threads read stopping_.
   enum class State { Idle, Mounted, Stopped } state_ = State::Idle;
@@ -145,6 +170,13 @@ class Session : public Napi::ObjectWrap<Session> {
   std::condition_variable notify_cv_;
   std::deque<Notice> notices_;
   bool notify_stop_ = false;
+
+  // Guarded by fd_mu_. Workers drain the queue before they stop: every job is a request already
+  // taken out of pending_, which nobody else would answer.
+  std::mutex fd_mu_;
+  std::condition_variable fd_cv_;
+  std::deque<FdJob> fd_jobs_;
+  bool fd_stop_ = false;
 };
 
 const fuse_lowlevel_ops& LowLevelOps();

@@ -23,7 +23,7 @@ export type LinkScope = "anonymous" | "organization" | "users";
 /** A dotted configuration key, e.g. 'mountRoot' or 'discovery.include' (docs/daemon.md). */
 export type ConfigKey = string;
 
-export type ErrorCode = "notFound" | "alreadyExists" | "accessDenied" | "notSignedIn" | "claimsChallenge" | "throttled" | "offline" | "timeout" | "cancelled" | "conflict" | "locked" | "invalidName" | "invalidArgument" | "notADirectory" | "isADirectory" | "notEmpty" | "tooLarge" | "quotaExceeded" | "readOnly" | "notSupported" | "configInvalid" | "policyLocked" | "daemonUnavailable" | "serviceError" | "internal";
+export type ErrorCode = "notFound" | "alreadyExists" | "accessDenied" | "notSignedIn" | "claimsChallenge" | "throttled" | "offline" | "timeout" | "cancelled" | "conflict" | "locked" | "invalidName" | "invalidArgument" | "notADirectory" | "isADirectory" | "notEmpty" | "tooLarge" | "quotaExceeded" | "readOnly" | "notSupported" | "crossDevice" | "configInvalid" | "policyLocked" | "daemonUnavailable" | "serviceError" | "internal";
 
 /** The data member of every Konnekt JSON-RPC error; switch on code. */
 export interface ErrorData {
@@ -2096,6 +2096,7 @@ export const OPENRPC_DOCUMENT: OpenRpcDocument = {
           "quotaExceeded",
           "readOnly",
           "notSupported",
+          "crossDevice",
           "configInvalid",
           "policyLocked",
           "daemonUnavailable",
@@ -2846,6 +2847,13 @@ export const OPENRPC_DOCUMENT: OpenRpcDocument = {
         "message": "Service error",
         "data": {
           "code": "serviceError"
+        }
+      },
+      "crossDevice": {
+        "code": -32023,
+        "message": "Cannot move between libraries",
+        "data": {
+          "code": "crossDevice"
         }
       },
       "invalidArgument": {

@@ -5,6 +5,7 @@
  */
 import * as fs from "node:fs";
 import * as os from "node:os";
+import { spawn } from "node:child_process";
 import * as path from "node:path";
 import type { Test } from "tap";
 import { uniqueIdFromGraphItemId } from "../../emulator/graph/ids.js";
@@ -21,8 +22,10 @@ export interface ContentEnv {
   drive: GraphDrive;
   token: () => Promise<string>;
   dir: string;
-  /** Item id + uniqueId + eTag + size at a path in the library. */
-  item(relPath: string): Promise<{ id: string; uniqueId: string; eTag: string; size: number }>;
+  /** Item id + uniqueId + eTag + cTag + size at a path in the library. */
+  item(relPath: string): Promise<{ id: string; uniqueId: string; eTag: string; cTag: string; size: number }>;
+  /** Names of the files and folders in the library's root. */
+  rootNames(): Promise<string[]>;
   /** Current content of an item, downloaded directly (not through the engine). */
   download(itemId: string): Promise<Buffer>;
   /** Download requests (download.aspx) logged after `since`. */
@@ -52,10 +55,22 @@ export async function contentEnv(t: Test, opts: { seed?: "demo" | "large"; site?
     item: async (relPath) => {
       const r = await fetchJson(emu, `${siteUrl}/_api/v2.0/drives/${driveId}/root:/${relPath.split("/").map(encodeURIComponent).join("/")}`, { headers: await auth() });
       if (r.status !== 200) throw new Error(`item ${relPath}: ${r.status} ${r.text}`);
-      const j = r.body as { id: string; eTag: string; size: number };
+      const j = r.body as { id: string; eTag: string; cTag: string; size: number };
       const uniqueId = uniqueIdFromGraphItemId(j.id);
       if (!uniqueId) throw new Error(`not a graph id: ${j.id}`);
-      return { id: j.id, uniqueId, eTag: j.eTag, size: j.size };
+      return { id: j.id, uniqueId, eTag: j.eTag, cTag: j.cTag, size: j.size };
+    },
+    rootNames: async () => {
+      const names: string[] = [];
+      let url: string | undefined = `${siteUrl}/_api/v2.0/drives/${driveId}/root/children?$select=name`;
+      while (url) {
+        const r = await fetchJson(emu, url, { headers: await auth() });
+        if (r.status !== 200) throw new Error(`children: ${r.status} ${r.text}`);
+        const j = r.body as { value: Array<{ name: string }>; "@odata.nextLink"?: string };
+        names.push(...j.value.map((v) => v.name));
+        url = j["@odata.nextLink"];
+      }
+      return names;
     },
     download: async (itemId) => {
       const res = await emu.fetch(`${siteUrl}/_api/v2.0/drives/${driveId}/items/${itemId}/content`, { headers: await auth(), redirect: "follow" });
@@ -89,4 +104,45 @@ export async function uploadFile(env: ContentEnv, name: string, bytes: Buffer): 
     if (r.done) return { id: r.item.itemKey, eTag: r.item.etag };
   }
   throw new Error("upload did not complete");
+}
+
+/**
+ * Runs a fixture script with `cfg` (plus the env's site, drive, token and CA) as KONNEKT_TEST_CHILD,
+ * SIGKILLs it when a stdout line matches `killOn`, and returns the lines seen.
+ */
+export async function runChildUntil(t: Test, script: string, cfg: Record<string, unknown>, env: ContentEnv, killOn: RegExp): Promise<string[]> {
+  const token = await env.token();
+  const child = spawn(process.execPath, [script], {
+    env: { ...process.env, KONNEKT_TEST_CHILD: JSON.stringify({ ...cfg, siteUrl: env.siteUrl, driveId: env.driveId, token, ca: env.emu.caPem }) },
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+  t.teardown(() => {
+    if (child.exitCode === null && child.signalCode === null) child.kill("SIGKILL");
+  });
+  const lines: string[] = [];
+  let err = "";
+  child.stderr.on("data", (d: Buffer) => (err += d.toString()));
+  await new Promise<void>((resolve, reject) => {
+    let buf = "";
+    const timer = setTimeout(() => reject(new Error(`child never printed ${killOn}; stderr: ${err}`)), 60_000);
+    child.stdout.on("data", (d: Buffer) => {
+      buf += d.toString();
+      let nl: number;
+      while ((nl = buf.indexOf("\n")) >= 0) {
+        const line = buf.slice(0, nl);
+        buf = buf.slice(nl + 1);
+        lines.push(line);
+        if (killOn.test(line)) {
+          child.kill("SIGKILL");
+          clearTimeout(timer);
+        }
+      }
+    });
+    child.once("exit", () => {
+      clearTimeout(timer);
+      if (lines.some((l) => killOn.test(l))) resolve();
+      else reject(new Error(`child exited early; stderr: ${err}`));
+    });
+  });
+  return lines;
 }

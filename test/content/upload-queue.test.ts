@@ -1,4 +1,3 @@
-import { spawn } from "node:child_process";
 import { createHash } from "node:crypto";
 import * as path from "node:path";
 import { fileURLToPath } from "node:url";
@@ -6,7 +5,7 @@ import t, { type Test } from "tap";
 import { UploadJournal } from "../../workers/content/upload/journal.js";
 import { isLocalOnlyName, conflictCopyName } from "../../workers/content/upload/names.js";
 import { UploadQueue, FRAGMENT_UNIT, type UploadQueueOptions } from "../../workers/content/upload/upload-queue.js";
-import { contentEnv, MiB, patternBytes, TENANT, uploadFile, type ContentEnv } from "./helpers.js";
+import { contentEnv, MiB, patternBytes, runChildUntil, TENANT, uploadFile, type ContentEnv } from "./helpers.js";
 
 const CHILD = fileURLToPath(new URL("./fixtures/upload-child.js", import.meta.url));
 const FAST = { maxAttempts: 1e9, baseDelayMs: 30, maxDelayMs: 1500 };
@@ -162,7 +161,7 @@ void t.test("uploads against the emulator", async (t) => {
     const stateDir = path.join(env.dir, "crash-large", "state");
     const size = 12 * MiB + 5;
     const since = await env.emu.lastRequest();
-    await runChildUntil(t, { mode: "large", stateDir, size }, env, /^fragment /);
+    await runChildUntil(t, CHILD, { mode: "large", stateDir, size }, env, /^fragment /);
     const journal = UploadJournal.open({ stateDir });
     t.equal(journal.pending().length, 1, "the write is still journalled after the kill");
     t.ok(journal.pending()[0]?.uploadUrl, "with its upload session");
@@ -183,7 +182,7 @@ void t.test("uploads against the emulator", async (t) => {
 
   await t.test("kill -9 during many writes: every acknowledged write reaches the server", async (t) => {
     const stateDir = path.join(env.dir, "crash-many", "state");
-    const out = await runChildUntil(t, { mode: "many", stateDir, count: 100 }, env, /^acked 39$/);
+    const out = await runChildUntil(t, CHILD, { mode: "many", stateDir, count: 100 }, env, /^acked 39$/);
     const acked = out.filter((l) => l.startsWith("acked ")).map((l) => Number(l.slice(6)));
     t.ok(acked.length >= 40);
     const journal = UploadJournal.open({ stateDir });
@@ -203,41 +202,3 @@ void t.test("uploads against the emulator", async (t) => {
     t.equal(ok, acked.length, `${ok} acknowledged writes on the server with the right sha256`);
   });
 });
-
-/** Runs the child fixture, SIGKILLs it when a stdout line matches, returns the lines seen. */
-async function runChildUntil(t: Test, cfg: Record<string, unknown>, env: ContentEnv, killOn: RegExp): Promise<string[]> {
-  const token = await env.token();
-  const child = spawn(process.execPath, [CHILD], {
-    env: { ...process.env, KONNEKT_TEST_CHILD: JSON.stringify({ ...cfg, siteUrl: env.siteUrl, driveId: env.driveId, token, ca: env.emu.caPem }) },
-    stdio: ["ignore", "pipe", "pipe"],
-  });
-  t.teardown(() => {
-    if (child.exitCode === null && child.signalCode === null) child.kill("SIGKILL");
-  });
-  const lines: string[] = [];
-  let err = "";
-  child.stderr.on("data", (d: Buffer) => (err += d.toString()));
-  await new Promise<void>((resolve, reject) => {
-    let buf = "";
-    const timer = setTimeout(() => reject(new Error(`child never printed ${killOn}; stderr: ${err}`)), 60_000);
-    child.stdout.on("data", (d: Buffer) => {
-      buf += d.toString();
-      let nl: number;
-      while ((nl = buf.indexOf("\n")) >= 0) {
-        const line = buf.slice(0, nl);
-        buf = buf.slice(nl + 1);
-        lines.push(line);
-        if (killOn.test(line)) {
-          child.kill("SIGKILL");
-          clearTimeout(timer);
-        }
-      }
-    });
-    child.once("exit", () => {
-      clearTimeout(timer);
-      if (lines.some((l) => killOn.test(l))) resolve();
-      else reject(new Error(`child exited early; stderr: ${err}`));
-    });
-  });
-  return lines;
-}

@@ -48,8 +48,8 @@ void t.test("bad endpoints are configInvalid, naming the variable", (t) => {
   t.end();
 });
 
-void t.test("Windows: a per-user pipe name, overridable", (t) => {
-  t.equal(resolveEndpoint({ env: {}, platform: "win32", uid: 0, user: "S-1-5-21-1" }).path, "\\\\.\\pipe\\konnekt-S-1-5-21-1");
+void t.test("Windows: a per-user pipe name (user SID), overridable", (t) => {
+  t.equal(resolveEndpoint({ env: {}, platform: "win32", uid: 0, sid: "S-1-5-21-1" }).path, "\\\\.\\pipe\\konnekt-S-1-5-21-1");
   t.equal(resolveEndpoint({ env: { KONNEKT_ENDPOINT: "\\\\.\\pipe\\x" }, platform: "win32", uid: 0 }).path, "\\\\.\\pipe\\x");
   t.end();
 });

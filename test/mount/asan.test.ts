@@ -16,8 +16,14 @@ void t.test("the sanitizer build serves a mount without reports", async (t) => {
   if (!existsSync(addon)) await exec("sh", [join(repo, "native/build.sh"), "--asan"], { cwd: repo, timeout: 280_000 });
   const libasan = (await exec("gcc", ["-print-file-name=libasan.so"])).stdout.trim();
   const dir = tempDir(t);
+  // Descriptor-backed reads run on the addon's reply workers: one plain, one with release notices.
+  const backingData = Buffer.alloc(3 * 1024 * 1024 + 11);
+  for (let i = 0; i < backingData.length; i++) backingData[i] = (i * 7 + (i >> 10)) & 0xff;
+  const backing = join(dir, "backing.bin");
+  await fsp.writeFile(backing, backingData);
   const s = await serve(t, {
     dir,
+    backing: { "plain.bin": backing, "data.slice": backing },
     env: {
       KONNEKT_FUSE_ADDON: addon,
       LD_PRELOAD: libasan,
@@ -28,6 +34,9 @@ void t.test("the sanitizer build serves a mount without reports", async (t) => {
   });
   const m = (p: string): string => join(s.mnt, p);
   t.equal(await fsp.readFile(m("hello.txt"), "utf8"), "hello world\n");
+  const [plain, slice] = await Promise.all([fsp.readFile(m("disk/plain.bin")), fsp.readFile(m("disk/data.slice"))]);
+  t.ok(plain.equals(backingData), "descriptor read");
+  t.ok(slice.equals(backingData), "descriptor read with release notices");
   await fsp.writeFile(m("w.bin"), Buffer.alloc(2 * 1024 * 1024 + 3, 9));
   t.equal((await fsp.stat(m("w.bin"))).size, 2 * 1024 * 1024 + 3);
   const cp = await run("cp", ["-r", join(repo, "workers"), m("copy")]);

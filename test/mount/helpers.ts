@@ -46,6 +46,8 @@ export interface ServeOptions {
   noWait?: boolean;
   /** Another fixture script taking --mountpoint (default: serve-memory.js). */
   script?: string;
+  /** Kernel read-ahead the memory fixture asks for (`--readahead-kb`). */
+  readaheadKb?: number;
 }
 
 export function tempDir(t: Teardown, prefix = "konnekt-mount-"): string {
@@ -66,6 +68,7 @@ export async function serve(t: Teardown, opts: ServeOptions = {}): Promise<Serve
   if (opts.readOnly) args.push("--read-only");
   if (opts.longCache) args.push("--long-cache");
   for (const [name, path] of Object.entries(opts.backing ?? {})) args.push("--backing", `${name}=${path}`);
+  if (opts.readaheadKb !== undefined) args.push("--readahead-kb", String(opts.readaheadKb));
   const child = spawn(process.execPath, args, {
     stdio: ["pipe", "pipe", "pipe"],
     env: { ...process.env, HOME: home, XDG_CONFIG_HOME: join(home, ".config"), XDG_CACHE_HOME: join(home, ".cache"), XDG_STATE_HOME: join(home, ".state"), ...opts.env },

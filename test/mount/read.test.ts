@@ -1,9 +1,10 @@
 // Reading through a real FUSE mount served by another process: names, trees, offsets, fd replies.
 import { createHash, randomBytes } from "node:crypto";
 import { promises as fsp } from "node:fs";
+import { readFile } from "node:fs/promises";
 import { join } from "node:path";
 import t from "tap";
-import { bigPattern, errCode, run, serve, tempDir, until } from "./helpers.js";
+import { bigPattern, errCode, run, serve, tempDir, until, type FixtureEvent } from "./helpers.js";
 
 const sha = (b: Buffer | string): string => createHash("sha256").update(b).digest("hex");
 
@@ -78,6 +79,53 @@ void t.test("a read served from a real file's descriptor", async (t) => {
   }
 });
 
+void t.test("a descriptor range with a release callback is released once the kernel has its bytes", async (t) => {
+  const dir = tempDir(t);
+  const data = randomBytes(3 * 1024 * 1024 + 4097);
+  const backing = join(dir, "backing.bin");
+  await fsp.writeFile(backing, data);
+  const s = await serve(t, { dir, backing: { "data.slice": backing } });
+  const file = join(s.mnt, "disk", "data.slice");
+  const [a, b] = await Promise.all([run("sha256sum", [file]), run("sha256sum", [file])]);
+  t.equal(a.stdout.split(" ")[0], sha(data));
+  t.equal(b.stdout.split(" ")[0], sha(data));
+  const fh = await fsp.open(file, "r");
+  try {
+    const buf = Buffer.alloc(5000);
+    const { bytesRead } = await fh.read(buf, 0, 5000, 2_000_000);
+    t.same(buf.subarray(0, bytesRead), data.subarray(2_000_000, 2_005_000));
+  } finally {
+    await fh.close();
+  }
+  // `replied` notices arrive after the replies: poll until every range handed out came back.
+  const counts = async (): Promise<{ out: number; released: number }> => {
+    const py = await run("python3", ["-c", "import os,sys; p=sys.argv[1]; print(os.getxattr(p,'user.konnekt.fdRangesOut').decode(), os.getxattr(p,'user.konnekt.fdReleases').decode())", s.mnt]);
+    const [out, released] = py.stdout.trim().split(" ").map(Number);
+    return { out: out ?? -1, released: released ?? -2 };
+  };
+  let last = { out: -1, released: -2 };
+  t.ok(await until(async () => ((last = await counts()), last.out > 0 && last.out === last.released)), "every range released");
+  t.ok(last.out > 0, `ranges handed out: ${last.out}, released: ${last.released}`);
+});
+
+void t.test("a mount asked for more read-ahead gets it where it may, else says why not", async (t) => {
+  const s = await serve(t, { readaheadKb: 4096 });
+  await fsp.readFile(join(s.mnt, "hello.txt")); // INIT is answered before the first request
+  const initLine = (): FixtureEvent | undefined => s.events.find((e) => e.event === "log" && e.msg === "mount: kernel connected");
+  t.ok(await until(() => Promise.resolve(initLine() !== undefined)), "the init line was logged");
+  const init = initLine();
+  const info = (await readFile("/proc/self/mountinfo", "utf8")).split("\n").map((l) => l.split(" ")).find((f) => f[4] === s.mnt);
+  const raFile = `/sys/class/bdi/${info?.[2] ?? "?"}/read_ahead_kb`;
+  if (init?.readaheadKb === 4096) {
+    // Applied after INIT: the kernel's own INIT processing would otherwise have put 128 back.
+    t.equal((await readFile(raFile, "utf8")).trim(), "4096", raFile);
+  } else {
+    // Not root, or a read-only /sys: the kernel's 128 KiB stays and the reason is reported.
+    t.equal(init?.readaheadKb, 0);
+    t.type(init?.readaheadError, "string", "the reason is reported");
+  }
+});
+
 void t.test("concurrent readers in several processes", async (t) => {
   const dir = tempDir(t);
   const data = randomBytes(1024 * 1024 + 5);
@@ -111,6 +159,12 @@ void t.test("statfs and user.konnekt.* extended attributes", async (t) => {
   }
   t.equal(py.code, 0, py.stderr);
   t.equal(py.stdout, "file\n['user.konnekt.key', 'user.konnekt.kind']\n");
+  // Other names are answered by the addon itself (what `ls -l` asks for every entry), ours by JS.
+  const probe = "import os,sys\nfor n in sys.argv[2:]:\n try:\n  os.getxattr(sys.argv[1], n); print(n, 'ok')\n except OSError as e:\n  print(n, e.errno)";
+  const names = ["security.selinux", "system.posix_acl_access", "user.other", "trusted.x", "user.konnekt.missing"];
+  const other = await run("python3", ["-c", probe, join(s.mnt, "hello.txt"), ...names]);
+  t.equal(other.code, 0, other.stderr);
+  t.equal(other.stdout, names.map((n) => `${n} 61\n`).join(""), "ENODATA for each");
 });
 
 void t.test("remote changes reach the kernel through invalidation", async (t) => {

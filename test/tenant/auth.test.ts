@@ -18,7 +18,7 @@ void t.test("device code sign-in, silent reuse from the persisted cache, revocat
   await signInWithDeviceCode(emu, engine, "adele");
   const status = engine.auth.status();
   t.equal(status.state, "signed-in");
-  t.match(status, { username: "adele@contoso.onmicrosoft.com", cacheProtection: "file-0600" });
+  t.match(status, { username: "adele@contoso.onmicrosoft.com", tokenStore: "file" });
   const token = await engine.auth.getToken(sp);
   const web = await engine.http.json<{ Title: string }>(`${sp}/_api/web`);
   t.equal(web.Title, "Contoso", "the token opens SharePoint");

@@ -25,6 +25,9 @@ export function engineOptions(emu: TestEmulator, tenant: string, stateDir: strin
     clientId: emu.clientId,
     rootUrl: t.sharePointUrl,
     stateDir,
+    // Tests never write to the keyring of the session they run in; token-store.test.ts gives its
+    // processes a keyring of their own.
+    tokenStore: "file",
     pollIntervalMs: 3_600_000, // tests poll explicitly
     discoveryIntervalMs: 3_600_000,
     ...extra,

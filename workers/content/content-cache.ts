@@ -83,6 +83,12 @@ interface ItemState {
   refs: number;
   /** Replaced by a newer ETag or invalidated: its bytes are no longer served nor persisted. */
   stale: boolean;
+  /**
+   * Why it went stale: `etag` — another ETag was acquired or a reader saw the ETag move (the version
+   * changed); `invalidate` — dropped without knowing of a new version (a change notice, `clear`):
+   * readers ask the service again and carry on when the ETag did not move.
+   */
+  staleReason?: "etag" | "invalidate";
   /** Chunk index → the fetch bringing it in, shared by every reader of this item at this ETag. */
   inflight: Map<number, Promise<void>>;
 }
@@ -248,10 +254,17 @@ export class ContentCache {
     return new CacheEntry(this, item);
   }
 
-  /** Drops every cached byte of an item (the service told us it changed). */
-  invalidate(uniqueId: string): void {
+  /**
+   * Drops every cached byte of an item (the service told us it changed). With `currentEtag` (the
+   * item's ETag as the caller now knows it), bytes cached at that very ETag are still the current
+   * version and are kept. Open readers whose bytes were dropped ask the service again and go on
+   * reading when the version did not move. Returns whether anything was dropped.
+   */
+  invalidate(uniqueId: string, currentEtag?: string): boolean {
     const item = this.items.get(uniqueId);
-    if (item) this.dropItem(item, "invalidate");
+    if (!item || (currentEtag !== undefined && item.etag === currentEtag)) return false;
+    this.dropItem(item, "invalidate");
+    return true;
   }
 
   /**
@@ -458,7 +471,7 @@ export class ContentCache {
 
   /** @internal */
   dropStale(item: ItemState): void {
-    if (!item.stale && this.items.get(item.uniqueId) === item) this.dropItem(item, "invalidate");
+    if (!item.stale && this.items.get(item.uniqueId) === item) this.dropItem(item, "etag");
   }
 
   private maybeCloseFd(item: ItemState, s: SegmentState): void {
@@ -479,6 +492,7 @@ export class ContentCache {
 
   private dropItem(item: ItemState, reason: "etag" | "invalidate"): void {
     item.stale = true;
+    item.staleReason = reason;
     this.items.delete(item.uniqueId);
     for (const s of item.segs.values()) this.used -= s.allocated;
     this.stmt.deleteItem.run(item.uniqueId);
@@ -566,6 +580,14 @@ export class CacheEntry {
   /** False once a newer ETag or an invalidation replaced these bytes. */
   get valid(): boolean {
     return !this.item.stale;
+  }
+
+  /**
+   * Whether the version itself is known to have changed (`etag`), or the bytes were only dropped
+   * (`invalidate`: the reader may ask the service and re-acquire at the same ETag). Undefined while valid.
+   */
+  get staleReason(): "etag" | "invalidate" | undefined {
+    return this.item.stale ? (this.item.staleReason ?? "etag") : undefined;
   }
 
   /** True when all of [start, end) is cached. */

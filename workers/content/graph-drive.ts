@@ -10,11 +10,10 @@
  * One attempt per call: failures become KonnektErrors carrying `status` and `retryAfterSeconds`
  * (retry.ts maps them); the caller retries.
  */
-import { request } from "undici";
 import { KonnektError } from "../errors.js";
-import { agentFor } from "./range-fetch.js";
+import { agentFor, loadUndici } from "./range-fetch.js";
 import { errorForStatus, isAbortError, networkError } from "../retry.js";
-import type { DownloadInfo, DownloadSource, FragmentResult, UploadAddress, UploadedItem, UploadOptions, UploadTarget } from "./types.js";
+import type { DownloadInfo, DownloadSource, FragmentResult, RemoteContent, UploadAddress, UploadedItem, UploadOptions, UploadTarget } from "./types.js";
 
 export interface GraphDriveOptions {
   /** `https://<tenant>.sharepoint.com/sites/dev` (the emulator's tenant origin + site path). */
@@ -30,7 +29,10 @@ interface DriveItemJson {
   id?: string;
   name?: string;
   eTag?: string;
+  cTag?: string;
   size?: number;
+  file?: { hashes?: { quickXorHash?: unknown; sha1Hash?: unknown; sha256Hash?: unknown } };
+  folder?: unknown;
   "@content.downloadUrl"?: string;
   "@microsoft.graph.downloadUrl"?: string;
 }
@@ -57,7 +59,8 @@ export class GraphDrive implements DownloadSource, UploadTarget {
     if (opts.auth !== false) headers.authorization = `Bearer ${await this.opts.token(signal)}`;
     let res;
     try {
-      res = await request(url, { method: method as "GET", headers, body: opts.body, dispatcher: agentFor(this.opts.ca), signal });
+      const { request } = await loadUndici();
+      res = await request(url, { method: method as "GET", headers, body: opts.body, dispatcher: await agentFor(this.opts.ca), signal });
     } catch (err) {
       if (isAbortError(err) || signal.aborted) throw new KonnektError("cancelled", `${what} was cancelled.`);
       throw networkError(err, what);
@@ -82,7 +85,7 @@ export class GraphDrive implements DownloadSource, UploadTarget {
   private item(json: unknown): UploadedItem {
     const j = (json ?? {}) as DriveItemJson;
     if (typeof j.id !== "string" || typeof j.eTag !== "string") throw new KonnektError("serviceError", "The service answered an upload without an item.");
-    return { itemKey: j.id, name: j.name ?? "", etag: j.eTag, size: j.size ?? 0 };
+    return { itemKey: j.id, name: j.name ?? "", etag: j.eTag, size: j.size ?? 0, ...(typeof j.cTag === "string" ? { cTag: j.cTag } : {}) };
   }
 
   async getDownloadUrl(itemKey: string, signal: AbortSignal): Promise<DownloadInfo> {
@@ -142,6 +145,21 @@ export class GraphDrive implements DownloadSource, UploadTarget {
     if (r.status === 404 || r.status === 401) return undefined;
     if (r.status !== 200) throw this.fail(r.status, "Asking an upload session", r.headers, r.json);
     return { nextExpected: nextExpected(r.json) ?? 0 };
+  }
+
+  async remoteContent(addr: UploadAddress, signal: AbortSignal): Promise<RemoteContent | undefined> {
+    const url = addr.itemKey !== undefined ? `${this.base()}/items/${segment(addr.itemKey)}` : `${this.base()}/items/${segment(addr.parentKey)}:/${segment(addr.name)}:`;
+    const r = await this.call("GET", url, "Reading an item's hashes", signal);
+    if (r.status === 404) return undefined;
+    if (r.status !== 200) throw this.fail(r.status, "Reading an item's hashes", r.headers, r.json);
+    const j = (r.json ?? {}) as DriveItemJson;
+    if (j.folder !== undefined || j.file === undefined) return undefined;
+    const h = j.file.hashes ?? {};
+    const hashes: RemoteContent["hashes"] = {};
+    if (typeof h.quickXorHash === "string") hashes.quickXorHash = h.quickXorHash;
+    if (typeof h.sha1Hash === "string") hashes.sha1Hash = h.sha1Hash;
+    if (typeof h.sha256Hash === "string") hashes.sha256Hash = h.sha256Hash;
+    return { item: this.item(r.json), hashes };
   }
 
   async cancelSession(uploadUrl: string, signal: AbortSignal): Promise<void> {

@@ -45,6 +45,19 @@ export interface UploadedItem {
   name: string;
   etag: string;
   size: number;
+  /**
+   * The driveItem's `cTag` (moves only when the content changes, unlike the ETag), when the service
+   * gave one: the tenant engine's change detection compares it, so a consumer recording the
+   * uploaded version should store it too.
+   */
+  cTag?: string;
+}
+
+/** What the service holds at an upload's address: enough to tell whether it is our content. */
+export interface RemoteContent {
+  item: UploadedItem;
+  /** Graph `file.hashes`, whichever the service computed (SharePoint: quickXorHash). */
+  hashes: { quickXorHash?: string; sha1Hash?: string; sha256Hash?: string };
 }
 
 /**
@@ -83,4 +96,11 @@ export interface UploadTarget {
   sessionStatus(uploadUrl: string, signal: AbortSignal): Promise<{ nextExpected: number } | undefined>;
   /** `DELETE uploadUrl`; best effort. */
   cancelSession(uploadUrl: string, signal: AbortSignal): Promise<void>;
+  /**
+   * The file currently at an address (by `itemKey` when given, else parent + name), with its
+   * hashes; undefined when nothing is there. The queue asks it after a 412, or when a journalled
+   * session is gone, to recognise an upload that committed just before a crash (same content →
+   * done, no conflict copy). Optional: without it those cases keep both versions, as before.
+   */
+  remoteContent?(addr: UploadAddress, signal: AbortSignal): Promise<RemoteContent | undefined>;
 }

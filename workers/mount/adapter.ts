@@ -26,9 +26,15 @@ const { O_WRONLY, O_RDWR, O_TRUNC, O_APPEND, O_EXCL } = fsConstants;
 const RENAME_NOREPLACE = 1;
 /** Longest name in bytes; statfs reports the same. SharePoint's own limits are the core's to check. */
 const NAME_MAX = 255;
-/** Directory entries handed to the native packer per readdir call (a 4 KiB answer holds ~100). */
-const READDIR_SLICE = 256;
-const XATTR_PREFIX = "user.konnekt.";
+/**
+ * Smallest packed directory entry in bytes (fuse_dirent 24 + a name padded to 8; readdirplus adds a
+ * 128-byte fuse_entry_out): a readdir of `size` bytes never holds more than size / this entries, so
+ * no more are built (a 4 KiB readdirplus holds at most 25, a 10,000-item `ls -l` makes ~400 calls).
+ */
+const MIN_DIRENT_BYTES = 32;
+const MIN_DIRENTPLUS_BYTES = 160;
+/** The only xattr names served; the addon answers getxattr of any other name itself (ENODATA). */
+export const XATTR_PREFIX = "user.konnekt.";
 
 /** Operations that change nothing: an interrupt answers them EINTR without waiting for the core. */
 const ANSWER_AT_ONCE = new Set<string>(["lookup", "getattr", "read", "readdir", "statfs", "getxattr", "listxattr", "access", "opendir"]);
@@ -72,6 +78,9 @@ export class MountAdapter<H> {
   private nextFh = 1;
   private readonly inflight = new Map<number, InFlight>();
   private idleWaiters: (() => void)[] = [];
+  /** Fd replies still being written by a native reply worker: their release waits for `replied`. */
+  private readonly fdReplies = new Map<number, () => void>();
+  private nextFdToken = 1;
   private session: NativeSession | undefined;
 
   constructor(
@@ -100,6 +109,10 @@ export class MountAdapter<H> {
   /** After unmount: aborts what is still running and releases every handle the kernel held. */
   async shutdown(): Promise<void> {
     for (const f of this.inflight.values()) f.controller.abort();
+    // The session is stopped: its reply workers are joined, so no descriptor is in use any more.
+    const releases = [...this.fdReplies.values()];
+    this.fdReplies.clear();
+    for (const release of releases) this.releaseRange(release);
     const files = [...this.files.values()];
     this.files.clear();
     this.dirs.clear();
@@ -119,7 +132,10 @@ export class MountAdapter<H> {
   readonly dispatch = (req: FuseRequest): void => {
     switch (req.op) {
       case "init":
-        this.log.debug({ proto: `${req.protoMajor}.${req.protoMinor}`, maxWrite: req.maxWrite, maxReadahead: req.maxReadahead }, "mount: kernel connected");
+        this.log.debug(
+          { proto: `${req.protoMajor}.${req.protoMinor}`, maxWrite: req.maxWrite, maxRead: req.maxRead, maxReadahead: req.maxReadahead, maxBackground: req.maxBackground, capable: req.capable, want: req.want, readaheadKb: req.readaheadKb, readaheadError: req.readaheadError },
+          "mount: kernel connected",
+        );
         return;
       case "forget":
         for (let i = 0; i + 1 < req.items.length; i += 2) this.inodes.forget(req.items[i] ?? 0, req.items[i + 1] ?? 0);
@@ -130,6 +146,12 @@ export class MountAdapter<H> {
       case "ended":
         this.onEnded();
         return;
+      case "replied": {
+        const release = this.fdReplies.get(req.token);
+        this.fdReplies.delete(req.token);
+        if (release) this.releaseRange(release);
+        return;
+      }
       default:
         this.start(req);
     }
@@ -333,8 +355,18 @@ export class MountAdapter<H> {
       case "read": {
         const f = this.file(req.fh);
         const r = await this.fs.read(f.handle, req.offset, req.size, signal);
-        if (Buffer.isBuffer(r)) n.replyBuf(req.id, r.length > req.size ? r.subarray(0, req.size) : r);
-        else n.replyFd(req.id, r.fd, r.position, Math.max(0, Math.min(r.length, req.size)));
+        if (Buffer.isBuffer(r)) {
+          n.replyBuf(req.id, r.length > req.size ? r.subarray(0, req.size) : r);
+          return;
+        }
+        const length = Math.max(0, Math.min(r.length, req.size));
+        if (!r.release) {
+          n.replyFd(req.id, r.fd, r.position, length, 0);
+          return;
+        }
+        const token = this.nextFdToken++;
+        if (n.replyFd(req.id, r.fd, r.position, length, token)) this.fdReplies.set(token, r.release);
+        else this.releaseRange(r.release);
         return;
       }
       case "write": {
@@ -402,7 +434,7 @@ export class MountAdapter<H> {
           this.finish(req.id, ERRNO.noAttribute);
           return;
         }
-        const all = this.fs.xattrs ? await this.fs.xattrs(this.key(req.ino), signal) : {};
+        const all = this.fs.xattrs ? await this.fs.xattrs(this.key(req.ino), signal, req.name.slice(XATTR_PREFIX.length)) : {};
         const value = all[req.name.slice(XATTR_PREFIX.length)];
         if (value === undefined) {
           this.finish(req.id, ERRNO.noAttribute);
@@ -426,6 +458,14 @@ export class MountAdapter<H> {
         await this.fs.getattr(this.key(req.ino), signal);
         this.finish(req.id, ERRNO.ok);
         return;
+    }
+  }
+
+  private releaseRange(release: () => void): void {
+    try {
+      release();
+    } catch (err) {
+      this.log.warn({ err: errText(err) }, "mount: releasing a read's descriptor range failed");
     }
   }
 
@@ -456,7 +496,8 @@ export class MountAdapter<H> {
     });
     const out: FuseDirEntry[] = [];
     const keys: (ItemKey | undefined)[] = [];
-    for (let i = req.offset; i < entries.length + 2 && out.length < READDIR_SLICE; i++) {
+    const slice = Math.ceil(req.size / (req.plus ? MIN_DIRENTPLUS_BYTES : MIN_DIRENT_BYTES));
+    for (let i = req.offset; i < entries.length + 2 && out.length < slice; i++) {
       if (i < 2) {
         out.push(dot(i === 0 ? "." : "..", i + 1));
         keys.push(undefined);

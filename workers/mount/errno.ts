@@ -25,8 +25,14 @@ export const ERRNO_BY_CODE = {
   cancelled: E.EINTR,
   // The item changed on the server under a conditional write: the local view is stale.
   conflict: E.ESTALE,
-  // Checked out or co-authoring lock held by someone else: busy, try later.
-  locked: E.EBUSY,
+  // Checked out to someone else or under a co-authoring lock. EACCES, not EBUSY: editors treat a
+  // refused write open as "no permission" and offer the file read-only (LibreOffice opens it
+  // read-only, GIO says "permission denied", vim marks it), where EBUSY/ETXTBSY read as I/O errors.
+  // The holder is in the error's message, logged below.
+  locked: E.EACCES,
+  // A move between libraries: rename(2)'s own answer for "not the same file system", on which mv,
+  // file managers and rsync fall back to copy + delete.
+  crossDevice: E.EXDEV,
   invalidName: E.EINVAL,
   invalidArgument: E.EINVAL,
   notADirectory: E.ENOTDIR,
@@ -68,14 +74,27 @@ export const ERRNO = {
 
 export interface ErrnoLogger {
   error(obj: Record<string, unknown>, msg: string): void;
+  warn?(obj: Record<string, unknown>, msg: string): void;
 }
 
-/** errno for anything a core call threw; unknown errors are logged once here and become EIO. */
+/**
+ * errno for anything a core call threw; unknown errors are logged once here and become EIO. A
+ * refusal because someone holds the file is logged too (warn): the errno cannot say who, the log
+ * line does (path, holder, kind: check-out or lock).
+ */
 export function errnoOf(err: unknown, log: ErrnoLogger, op: string): number {
   const k = toKonnektError(err);
   if (k.code === "internal") {
     const cause = k.cause instanceof Error ? k.cause : k;
     log.error({ op, err: { message: cause.message, stack: cause.stack } }, "mount: unexpected error answered EIO");
+  } else if (k.code === "locked") {
+    log.warn?.({ op, code: k.code, message: k.message, ...pick(k.data, ["path", "holder", "kind"]) }, "mount: refused, the file is held by someone else");
   }
   return ERRNO_BY_CODE[k.code];
+}
+
+function pick(data: Record<string, unknown>, keys: readonly string[]): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const key of keys) if (data[key] !== undefined) out[key] = data[key];
+  return out;
 }

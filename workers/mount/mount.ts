@@ -18,7 +18,7 @@
  */
 import { resolve } from "node:path";
 import { KonnektError } from "../errors.js";
-import { MountAdapter, type MountLogger } from "./adapter.js";
+import { MountAdapter, XATTR_PREFIX, type MountLogger } from "./adapter.js";
 import { openSession, type FuseMountOptions, type NativeSession } from "./fuse.js";
 import { prepareMountpoint } from "./stale.js";
 import type { ItemKey, MountFileSystem } from "./types.js";
@@ -26,7 +26,7 @@ import type { ItemKey, MountFileSystem } from "./types.js";
 export type { MountLogger } from "./adapter.js";
 export * from "./types.js";
 
-export interface MountOptions extends Omit<FuseMountOptions, "mountpoint"> {
+export interface MountOptions extends Omit<FuseMountOptions, "mountpoint" | "xattrPrefix"> {
   /** Seconds the kernel may cache attributes (default 1). */
   attrTimeout?: number;
   /** Seconds the kernel may cache names (default 1). */
@@ -140,7 +140,7 @@ export async function mount<H>(root: string, fs: MountFileSystem<H>, opts: Mount
   m = new Mount<H>(mountpoint, cleanedStale, adapter, opts.drainTimeoutMs ?? DEFAULT_DRAIN_MS);
   ours.add(mountpoint);
   try {
-    m.start({ ...opts, mountpoint });
+    m.start({ ...opts, mountpoint, xattrPrefix: XATTR_PREFIX });
   } catch (err) {
     ours.delete(mountpoint);
     throw err;

@@ -61,10 +61,20 @@ export interface Created<H> extends Opened<H> {
 
 /**
  * Bytes for a read: a Buffer, or a range of an open descriptor that the kernel receives straight
- * from the file (no copy through JavaScript). The descriptor must stay open until release().
- * Fewer bytes than asked means end of file.
+ * from the file (no copy through JavaScript; the read happens on a native thread after `read`
+ * resolved). Without `release` the descriptor must stay open until the handle's release(); with
+ * it, the adapter calls `release` once the bytes reached the kernel (or the request was dropped),
+ * and until then the descriptor must stay open and the bytes unchanged — a content-cache slice
+ * (`ItemReader.readFd`) hands its `release` here. Fewer bytes than asked means end of file.
  */
-export type ReadResult = Buffer | { fd: number; position: number; length: number };
+export type ReadResult = Buffer | FdRange;
+
+export interface FdRange {
+  fd: number;
+  position: number;
+  length: number;
+  release?: () => void;
+}
 
 export interface AttributeChanges {
   size?: number;
@@ -112,6 +122,11 @@ export interface MountFileSystem<H = unknown> {
   /** `handle` is set when the change came through an open descriptor (ftruncate, futimens). */
   setattr(key: ItemKey, changes: AttributeChanges, handle: H | undefined, signal: AbortSignal): Promise<ItemAttributes>;
   statfs(key: ItemKey, signal: AbortSignal): Promise<FsStats>;
-  /** Item facts shown as `user.konnekt.<name>` extended attributes (web URL, UniqueId, ETag…). */
-  xattrs?(key: ItemKey, signal: AbortSignal): Promise<Readonly<Record<string, string>>>;
+  /**
+   * Item facts shown as `user.konnekt.<name>` extended attributes (web URL, UniqueId, ETag…).
+   * `name` is set for getxattr (the one attribute asked for) and absent for listxattr, which
+   * programs call for every file they list (`ls -l` with newer coreutils): facts that cost a
+   * request may be left out of a listing unless already known, never out of a getxattr.
+   */
+  xattrs?(key: ItemKey, signal: AbortSignal, name?: string): Promise<Readonly<Record<string, string>>>;
 }

@@ -6,6 +6,7 @@
  */
 import { connectToSupervisor, WORKER_SHUTDOWN, type WorkerShutdownParams } from "../../daemon/worker-channel.js";
 import { KonnektError, toKonnektError } from "../errors.js";
+import { scheduleMemoryTrim } from "../process-memory.js";
 import { readWorkerOptions } from "./options.js";
 import { TenantWorker } from "./worker.js";
 import type { CancellationToken } from "vscode-jsonrpc/node.js";
@@ -90,11 +91,16 @@ async function main(): Promise<void> {
   // (worker.shutdown), so SIGINT is ignored here; a SIGTERM sent to the worker alone still unmounts
   // and drains before exiting instead of leaving a dead mount behind.
   process.on("SIGINT", () => undefined);
+  // A memory report on demand (bench/daemon-memory.ts; operators): one stderr line, so it lands in
+  // the daemon log as worker output.
+  process.on("SIGUSR2", () => process.stderr.write(`${JSON.stringify({ "konnekt-memory": process.memoryUsage() })}\n`));
   process.once("SIGTERM", () => {
     void worker.close(5_000).finally(() => process.exit(0));
   });
   channel.ready();
   await worker.boot();
+  // Sign-in, discovery and mounting free most of what they allocate; an idle worker gives it back.
+  scheduleMemoryTrim();
 }
 
 main().catch((err: unknown) => {

@@ -126,13 +126,14 @@ export class TenantWorker {
 
   status(): Tenant {
     const auth = this.rt.engine.auth.status();
+    const tokenStore = this.rt.engine.auth.tokenStoreInfo();
     return {
       name: this.o.tenant,
       url: this.o.url,
       state: this.state,
       tenantId: this.o.tenantId,
       workerPid: process.pid,
-      tokenStore: "file",
+      ...(tokenStore ? { tokenStore: tokenStore.kind } : {}),
       libraries: this.rt.engine.session.libraries().length,
       pendingUploads: this.rt.queue.status().pending,
       ...(auth.state === "signed-in" && auth.username ? { account: auth.username } : {}),
@@ -392,9 +393,9 @@ export class TenantWorker {
         id: `${this.o.tenant}:${u.id}`,
         tenant: this.o.tenant,
         path: `${this.o.tenant}${parentPath ?? ""}/${u.name}`,
-        state: u.conflictName ? "conflict" : u.lastError ? "retrying" : u.attempts > 0 ? "uploading" : "queued",
+        state: u.conflictName ? "conflict" : this.rt.queue.isActive(u.id) || (!u.lastError && u.attempts > 0) ? "uploading" : u.lastError ? "retrying" : "queued",
         size: u.size,
-        uploadedBytes: 0,
+        uploadedBytes: this.rt.queue.uploadedBytes(u.id),
         attempts: u.attempts,
         queuedAt: new Date(u.createdAt).toISOString(),
         ...(u.lastError ? { lastError: { code: "serviceError", message: u.lastError } } : {}),

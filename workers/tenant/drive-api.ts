@@ -40,6 +40,17 @@ export interface DriveJson {
 /** Children fetched per request: the largest page the service hands out. */
 export const CHILDREN_PAGE_SIZE = 1000;
 const ITEM_SELECT = "id,name,eTag,cTag,size,createdDateTime,lastModifiedDateTime,webUrl,folder,file,parentReference,root,deleted";
+/**
+ * What a folder listing needs of each child: the parent is known, a child is never the root nor
+ * deleted, and "not a folder" is a file. Leaving out parentReference and file roughly halves the
+ * bytes of a page (both are long), and so what has to be sent and parsed.
+ */
+const CHILDREN_SELECT = "id,name,eTag,cTag,size,createdDateTime,lastModifiedDateTime,webUrl,folder";
+
+/** The first page of a folder's children (the benchmark fetches exactly this too). */
+export function childrenUrl(webUrl: string, driveId: string, itemId: string): string {
+  return `${webUrl}/_api/v2.0/drives/${driveId}/items/${itemId}/children?$top=${CHILDREN_PAGE_SIZE}&$select=${CHILDREN_SELECT}`;
+}
 
 /** The UniqueId inside a drive item eTag (`"{GUID},n"`): the key shared with SharePoint REST. */
 export function uniqueIdFromETag(etag: string | undefined): string | undefined {
@@ -83,13 +94,18 @@ export class DriveApi {
   /** All children of a folder, page by page; `onPage` sees each page as it arrives. */
   async children(webUrl: string, driveId: string, itemId: string, signal: AbortSignal | undefined, onPage: (items: DriveItemJson[]) => void): Promise<void> {
     const fetchPage = (url: string): Promise<Page<DriveItemJson>> => this.http.json<Page<DriveItemJson>>(url, { signal, context: "Listing a folder" });
-    let next: Promise<Page<DriveItemJson>> | undefined = fetchPage(`${webUrl}/_api/v2.0/drives/${driveId}/items/${itemId}/children?$top=${CHILDREN_PAGE_SIZE}&$select=${ITEM_SELECT}`);
+    let next: Promise<Page<DriveItemJson>> | undefined = fetchPage(childrenUrl(webUrl, driveId, itemId));
     while (next) {
       const page: Page<DriveItemJson> = await next;
-      // Ask for the next page before storing this one: the network and SQLite overlap.
+      // Ask for the next page before storing this one, so the service works on it meanwhile.
+      // Storing is synchronous, and the request does not leave at once: it takes a few promise
+      // turns (budget, token, fetch), and undici writes a request on an idle keep-alive socket only
+      // after one check phase of its own (a setImmediate, to see a FIN the server may have sent).
+      // Two turns of the check phase let both happen before the store takes the thread.
       const link = page["@odata.nextLink"];
       next = link ? fetchPage(link) : undefined;
       next?.catch(() => undefined);
+      if (next) for (let turn = 0; turn < 2; turn++) await new Promise<void>((resolve) => setImmediate(resolve));
       onPage(page.value);
     }
   }

@@ -53,7 +53,7 @@ function splitPath(path: string): string[] {
   return path.split("/").filter((s) => s.length > 0);
 }
 
-function rowFromDrive(j: DriveItemJson, library: string, parentId: string | null): Omit<ItemRow, "listedAt"> | undefined {
+function rowFromDrive(j: DriveItemJson, library: string, parentId: string | null): ItemRow | undefined {
   const uniqueId = uniqueIdFromETag(j.eTag);
   if (!uniqueId) return undefined;
   return {
@@ -70,6 +70,7 @@ function rowFromDrive(j: DriveItemJson, library: string, parentId: string | null
     ctag: j.cTag ?? "",
     webUrl: j.webUrl ?? "",
     childCount: j.folder?.childCount ?? 0,
+    listedAt: null,
   };
 }
 
@@ -318,9 +319,13 @@ export class TenantSession extends EventEmitter {
       const listing = this.store.beginListing(folder.uniqueId);
       const all: ItemRow[] = [];
       await this.drives.children(lib.webUrl, lib.driveId, folder.itemId, signal, (items) => {
-        const rows = items.map((j) => rowFromDrive(j, lib.key, folder.uniqueId)).filter((r): r is Omit<ItemRow, "listedAt"> => r !== undefined);
+        const rows: ItemRow[] = [];
+        for (const j of items) {
+          const r = rowFromDrive(j, lib.key, folder.uniqueId);
+          if (r) rows.push(r);
+        }
         listing.add(rows);
-        for (const r of rows) all.push({ ...r, listedAt: null });
+        for (const r of rows) all.push(r);
       });
       listing.finish(this.now());
       const keyed = all.map((r) => ({ r, k: r.name.toLowerCase() }));

@@ -6,7 +6,7 @@
 import { KonnektError } from "../errors.js";
 import { DEFAULT_RETRY_POLICY, shouldRetry, sleep } from "../retry.js";
 import { GraphDrive } from "../content/graph-drive.js";
-import type { DownloadInfo, DownloadSource, FragmentResult, UploadAddress, UploadedItem, UploadOptions, UploadTarget } from "../content/types.js";
+import type { DownloadInfo, DownloadSource, FragmentResult, RemoteContent, UploadAddress, UploadedItem, UploadOptions, UploadTarget } from "../content/types.js";
 import type { LibraryInfo } from "../tenant/discovery/discover.js";
 import type { TokenProvider } from "../tenant/http.js";
 
@@ -94,6 +94,13 @@ export class ContentRouter implements DownloadSource, UploadTarget {
     const driveId = this.driveOfUploadUrl(uploadUrl);
     const r = await this.drive(driveId).putFragment(uploadUrl, start, bytes, total, signal);
     return r.done ? { done: true, item: this.rekey(driveId, r.item) } : r;
+  }
+
+  /** What the library holds at an address, so a commit that landed before a crash is recognised by its hash. */
+  async remoteContent(addr: UploadAddress, signal: AbortSignal): Promise<RemoteContent | undefined> {
+    const r = this.route(addr);
+    const got = await r.drive.remoteContent(r.addr, signal);
+    return got && { ...got, item: this.rekey(splitKey(addr.parentKey).driveId, got.item) };
   }
 
   sessionStatus(uploadUrl: string, signal: AbortSignal): Promise<{ nextExpected: number } | undefined> {

@@ -24,6 +24,6 @@ export function subtreeView<H>(fs: MountFileSystem<H>, rootKey: string): MountFi
     rename: (p, n, np, nn, o, s) => fs.rename(p, n, np, nn, o, s),
     setattr: (k, c, h, s) => fs.setattr(k, c, h, s),
     statfs: (k, s) => fs.statfs(k, s),
-    ...(fs.xattrs ? { xattrs: (k: string, s: AbortSignal) => fs.xattrs!(k, s) } : {}),
+    ...(fs.xattrs ? { xattrs: (k: string, s: AbortSignal, name?: string) => fs.xattrs!(k, s, name) } : {}),
   };
 }

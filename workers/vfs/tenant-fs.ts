@@ -47,6 +47,7 @@ import { assertStorableName } from "../tenant/names.js";
 import type { Entry, TenantSession } from "../tenant/session.js";
 import type { ItemRow } from "../tenant/store/metadata-store.js";
 import { contentKey, type ContentRouter } from "./content-router.js";
+import { LockCache, WRITE_OPEN_MAX_AGE_MS, type LockSource, type LockState } from "./lock-probe.js";
 
 /** A file being written here, or written and not yet confirmed by SharePoint. */
 interface LocalFile {
@@ -87,6 +88,11 @@ export interface TenantFsDeps {
   ca?: string;
   /** The library's quota (drive `quota` facet), when the service reports one. */
   quota?: (lib: LibraryInfo, signal: AbortSignal) => Promise<DriveQuota | undefined>;
+  /**
+   * Who holds a file (check-out, co-authoring lock): asked before a write open, so a file held by
+   * someone else is refused up front, and for the holder xattrs. Without it both are skipped.
+   */
+  locks?: LockSource;
   /** Called when the kernel's view of an item or a name must be dropped. */
   onInvalidate?: (what: { content?: ItemKey; entry?: { parent: ItemKey; name: string } }) => void;
 }
@@ -95,6 +101,12 @@ export interface DriveQuota {
   total: number;
   remaining: number;
 }
+
+/**
+ * How long a write open waits to learn who holds the file. Past it (offline, throttled) the open
+ * goes ahead: the upload meets any lock and waits for it (docs/write-path.md).
+ */
+const LOCK_PROBE_TIMEOUT_MS = 5_000;
 
 /** How long a library's quota is reused: `df` in a loop must not become a request loop. */
 const QUOTA_TTL_MS = 60_000;
@@ -125,8 +137,10 @@ export class TenantFileSystem implements MountFileSystem<Handle> {
   /** The ETag each key had when last opened for reading (keep the kernel's pages while unchanged). */
   private readonly openedEtags = new Map<ItemKey, string>();
   private readonly quotas = new Map<string, { at: number; quota: Promise<DriveQuota | undefined> }>();
+  private readonly locks: LockCache | undefined;
 
   constructor(private readonly d: TenantFsDeps) {
+    this.locks = d.locks ? new LockCache(d.locks) : undefined;
     mkdirSync(d.workDir, { recursive: true, mode: 0o700 });
     d.queue.on("uploaded", (e) => this.onUploaded(e.id, e.item));
   }
@@ -200,14 +214,24 @@ export class TenantFileSystem implements MountFileSystem<Handle> {
   }
 
   /**
-   * webUrl, uniqueId, etag. The check-out / lock holder is not shown: the metadata store keeps no
-   * check-out facet (drive items expose only `publication.level`, without the user), so there is
-   * nothing truthful to show yet.
+   * webUrl, uniqueId, etag; for a file held by someone, `checkedOutTo` and `lockedBy`
+   * (`Name <email>`), absent when nobody holds it. The holders cost a request (LockCache): a
+   * getxattr of one of them asks SharePoint (reusing an answer younger than 15 s for the same
+   * ETag); a listxattr, which programs call for every file they list, shows them only when
+   * already known, so `ls -l` never turns into a request per file.
    */
-  xattrs(key: ItemKey): Promise<Readonly<Record<string, string>>> {
+  async xattrs(key: ItemKey, signal: AbortSignal, name?: string): Promise<Readonly<Record<string, string>>> {
     const row = this.rowOfKey(key);
-    const attrs: Record<string, string> = row ? { webUrl: row.webUrl, uniqueId: row.uniqueId, etag: row.etag } : {};
-    return Promise.resolve(attrs);
+    if (!row) return {};
+    const attrs: Record<string, string> = { webUrl: row.webUrl, uniqueId: row.uniqueId, etag: row.etag };
+    const lib = this.locks && !row.isFolder ? this.d.session.libraryOfRow(row) : undefined;
+    if (!this.locks || !lib) return attrs;
+    let state: LockState | undefined;
+    if (name === "checkedOutTo" || name === "lockedBy") state = await this.locks.get(lib, row.uniqueId, row.etag, signal);
+    else if (name === undefined) state = await this.locks.known(row.uniqueId, row.etag);
+    if (state?.checkedOutTo !== undefined) attrs.checkedOutTo = state.checkedOutTo;
+    if (state?.lockedBy !== undefined) attrs.lockedBy = state.lockedBy;
+    return attrs;
   }
 
   // --- reading and writing ---
@@ -252,7 +276,9 @@ export class TenantFileSystem implements MountFileSystem<Handle> {
     const reader = await this.readerOf(h, signal);
     h.etag ??= reader.etag;
     try {
-      return await reader.read(offset, length, signal);
+      // Cached bytes go to the kernel from the cache file's descriptor on a native thread, never
+      // copied through JavaScript.
+      return await reader.readFd(offset, length, signal);
     } catch (err) {
       if (!(err instanceof KonnektError) || err.code !== "conflict") throw err;
       // The cached copy was dropped under this reader (a change notice for our own upload, say).
@@ -261,7 +287,7 @@ export class TenantFileSystem implements MountFileSystem<Handle> {
       void reader.close().catch(() => undefined);
       const again = await this.readerOf(h, signal);
       if (again.etag !== h.etag) throw err;
-      return again.read(offset, length, signal);
+      return again.readFd(offset, length, signal);
     }
   }
 
@@ -279,8 +305,10 @@ export class TenantFileSystem implements MountFileSystem<Handle> {
     return this.ownVersions.get(uniqueId)?.etag === etag;
   }
 
-  write(h: Handle, offset: number, data: Buffer): Promise<number> {
-    if (h.kind !== "write") return Promise.reject(new KonnektError("invalidArgument", "The file was not opened for writing."));
+  async write(h: Handle, offset: number, data: Buffer, signal?: AbortSignal): Promise<number> {
+    if (h.kind !== "write") throw new KonnektError("invalidArgument", "The file was not opened for writing.");
+    // Under write pressure a writer waits for uploads to drain instead of failing (KONNEKT's rule).
+    await this.d.queue.admitWrite(data.length, signal);
     const n = writeSync(h.fd, data, 0, data.length, offset);
     h.file.size = Math.max(h.file.size, offset + n);
     h.file.mtimeMs = Date.now();
@@ -405,7 +433,9 @@ export class TenantFileSystem implements MountFileSystem<Handle> {
     const from = this.requireFolderRow(parent);
     const to = this.requireFolderRow(newParent);
     assertStorableName(newName);
-    if (from.library !== to.library) throw new KonnektError("notSupported", "Moving between libraries is not supported; copy the item instead.");
+    // Different drives: SharePoint has no in-place move, so answer as a file system does between
+    // devices (EXDEV) and let mv, file managers and rsync copy, then delete.
+    if (from.library !== to.library) throw new KonnektError("crossDevice", `${name} is in another library: copy it, then delete the original.`);
     const target = this.byName.get(`${to.uniqueId}/${lower(newName)}`) ?? (await this.remoteChild(to, newName, signal));
     const sameItem = from.uniqueId === to.uniqueId && lower(name) === lower(newName);
     if (target && !sameItem) {
@@ -446,6 +476,7 @@ export class TenantFileSystem implements MountFileSystem<Handle> {
     const row = this.requireRow(key);
     if (row.isFolder) throw new KonnektError("isADirectory", `${row.name} is a folder.`);
     const lib = this.libraryOf(row);
+    await this.assertNotHeld(row, lib, signal);
     const local = this.newLocal(this.firstKeys.get(`u:${row.uniqueId}`) ?? key, lib, row.parentId!, row.name, row);
     if (!truncate && row.size > 0) {
       // Editing in place needs the current bytes: read them through the cache into the working copy.
@@ -467,6 +498,44 @@ export class TenantFileSystem implements MountFileSystem<Handle> {
       }
     }
     return local;
+  }
+
+  /**
+   * Refuses to start an edit of a file someone else holds: checked out to another user, or under a
+   * co-authoring lock (which blocks every other writer, this one included). Known up front, the
+   * refusal is an error the editor shows at once (errno.ts: EACCES, so editors offer read-only),
+   * instead of a save that waits for the lock and ends as a conflict copy. When SharePoint cannot
+   * say in time, the edit goes ahead and the upload deals with any lock.
+   *
+   * Not asked for the version this mount uploaded last (a program rewriting its own file: git,
+   * rsync, make): a check-out by someone else moves the ETag, so it would not be that version any
+   * more; only a co-authoring lock taken since goes unseen, and the upload waits for it.
+   */
+  private async assertNotHeld(row: ItemRow, lib: LibraryInfo, signal: AbortSignal): Promise<void> {
+    if (!this.locks || this.isOwnVersion(row.uniqueId, row.etag)) return;
+    let state: LockState;
+    try {
+      const bounded = AbortSignal.any([signal, AbortSignal.timeout(LOCK_PROBE_TIMEOUT_MS)]);
+      state = await this.locks.get(lib, row.uniqueId, row.etag, bounded, WRITE_OPEN_MAX_AGE_MS);
+    } catch (err) {
+      if (signal.aborted) throw err;
+      return;
+    }
+    const path = this.d.session.pathOf(row.uniqueId) ?? row.name;
+    if (state.checkedOutTo !== undefined && !state.checkedOutToMe) {
+      throw new KonnektError("locked", `${path} is checked out to ${state.checkedOutTo}: it opens read-only until they check it in.`, {
+        path,
+        holder: state.checkedOutTo,
+        kind: "checkOut",
+      });
+    }
+    if (state.lockedBy !== undefined) {
+      throw new KonnektError("locked", `${path} is locked for editing by ${state.lockedBy}: it opens read-only until they close it.`, {
+        path,
+        holder: state.lockedBy,
+        kind: "lock",
+      });
+    }
   }
 
   private newLocal(key: ItemKey, lib: LibraryInfo, parentId: string, name: string, row: ItemRow | undefined): LocalFile {
@@ -541,7 +610,7 @@ export class TenantFileSystem implements MountFileSystem<Handle> {
     if (uniqueId) this.ownVersions.set(uniqueId, { etag: item.etag, mtimeMs: local.mtimeMs, ctimeMs: local.ctimeMs });
     if (uniqueId) {
       this.d.session.recordLocal(
-        { id: itemId, name: item.name, eTag: item.etag, size: item.size, lastModifiedDateTime: new Date(local.mtimeMs).toISOString(), createdDateTime: new Date(local.ctimeMs).toISOString(), file: {} },
+        { id: itemId, name: item.name, eTag: item.etag, ...(item.cTag ? { cTag: item.cTag } : {}), size: item.size, lastModifiedDateTime: new Date(local.mtimeMs).toISOString(), createdDateTime: new Date(local.ctimeMs).toISOString(), file: {} },
         local.lib,
         local.parentId,
       );

@@ -67,6 +67,7 @@ function ConvertTo-KonnektErrorRecord {
             '-32014' = 'notEmpty'; '-32015' = 'tooLarge'; '-32016' = 'quotaExceeded'
             '-32017' = 'readOnly'; '-32018' = 'notSupported'; '-32019' = 'configInvalid'
             '-32020' = 'policyLocked'; '-32021' = 'daemonUnavailable'; '-32022' = 'serviceError'
+            '-32023' = 'crossDevice'
         }
         $props = $RpcError.PSObject.Properties
         $RpcCode = if ($props['code'] -and $RpcError.code -is [ValueType]) { [int]$RpcError.code } else { 0 }
@@ -110,6 +111,7 @@ function ConvertTo-KonnektErrorRecord {
         'policyLocked' { 'This setting is fixed by your administrator (machine policy).' }
         'notSupported' { 'This version of the Konnekt daemon does not offer this yet; update Konnekt.' }
         'throttled' { 'SharePoint is throttling requests; try again later.' }
+        'crossDevice' { 'Copy the item to the other library, then delete the original.' }
         default { $null }
     }
     if ($action) { $details.RecommendedAction = $action }

@@ -10,7 +10,7 @@ function Get-KonnektEndpoint {
        name konnekt-<uid>. It is computed here from TMPDIR (as the daemon does) and passed as a
        rooted name, because .NET computes its pipe directory once per process: a session whose
        TMPDIR changed would otherwise look in the old place. On Windows: the pipe
-       konnekt-<user name> (\\.\pipe\konnekt-<user>).
+       konnekt-<user SID> (\\.\pipe\konnekt-<SID>), so no other user's name can collide.
     #>
     [CmdletBinding()]
     [OutputType([string])]
@@ -22,7 +22,7 @@ function Get-KonnektEndpoint {
         if ($windows -and $endpoint -match '^\\\\\.\\pipe\\(.+)$') { $endpoint = $Matches[1] }
         return $endpoint
     }
-    if ($windows) { return "konnekt-$([System.Environment]::UserName)" }
+    if ($windows) { return "konnekt-$([System.Security.Principal.WindowsIdentity]::GetCurrent().User.Value)" }
     $runtime = $env:XDG_RUNTIME_DIR
     if ($runtime -and $runtime.StartsWith('/')) {
         return ($runtime.TrimEnd('/') + '/konnekt/konnekt.sock')

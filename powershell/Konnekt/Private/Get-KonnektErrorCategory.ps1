@@ -30,6 +30,7 @@ function Get-KonnektErrorCategory {
         'locked' { 'ResourceBusy' }
         'alreadyExists' { 'ResourceExists' }
         'notEmpty' { 'InvalidOperation' }
+        'crossDevice' { 'InvalidOperation' }
         'tooLarge' { 'LimitsExceeded' }
         'quotaExceeded' { 'LimitsExceeded' }
         'notSupported' { 'NotImplemented' }

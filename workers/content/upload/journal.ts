@@ -109,6 +109,8 @@ export class UploadJournal extends EventEmitter {
   readonly stagingDir: string;
   private readonly db: Database.Database;
   private closed = false;
+  /** Sum of the sizes of pending entries, kept in memory: writers ask it on every admission. */
+  private pendingSize = 0;
 
   static open(opts: UploadJournalOptions): UploadJournal {
     return new UploadJournal(opts);
@@ -134,6 +136,7 @@ export class UploadJournal extends EventEmitter {
       CREATE INDEX IF NOT EXISTS uploads_target ON uploads (parent_key, name, id);
     `);
     this.removeOrphans();
+    this.pendingSize = (this.db.prepare("SELECT COALESCE(SUM(size), 0) AS n FROM uploads").get() as { n: number }).n;
   }
 
   /** Staging files without a row were never acknowledged: nobody was promised them. */
@@ -202,8 +205,14 @@ export class UploadJournal extends EventEmitter {
       .prepare("INSERT INTO uploads (parent_key, name, item_key, base_etag, staging, size, sha256, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)")
       .run(addr.parentKey, addr.name, addr.itemKey ?? null, baseEtag ?? null, name, size, sha256, Date.now());
     const id = Number(info.lastInsertRowid);
+    this.pendingSize += size;
     this.emit("committed", id);
     return { localOnly: false, id, sha256, size };
+  }
+
+  /** Bytes journalled and not yet uploaded (the staging area's use). */
+  pendingBytes(): number {
+    return this.pendingSize;
   }
 
   /** All pending entries, oldest first. */
@@ -240,7 +249,7 @@ export class UploadJournal extends EventEmitter {
   /** The entry landed: forget it, and rebase later saves of the same edit onto the new ETag. */
   complete(entry: JournalEntry, item: UploadedItem): void {
     const tx = this.db.transaction(() => {
-      this.db.prepare("DELETE FROM uploads WHERE id = ?").run(entry.id);
+      if (this.db.prepare("DELETE FROM uploads WHERE id = ?").run(entry.id).changes > 0) this.pendingSize -= entry.size;
       if (entry.conflictName === undefined) {
         this.db
           .prepare("UPDATE uploads SET base_etag = ?, item_key = ? WHERE parent_key = ? AND name = ? AND id > ? AND conflict_name IS NULL AND base_etag IS ?")

@@ -8,11 +8,17 @@
  *   (`nextExpectedRanges`) and sends only what the service does not have; an expired session is
  *   replaced by a new one.
  * - 412 (the server's file moved on): both versions are kept — the entry is re-addressed as a
- *   conflict copy (names.ts) and uploaded beside the server's file; event `conflict`.
+ *   conflict copy (names.ts) and uploaded beside the server's file; event `conflict`. Unless the
+ *   server's file has the staging file's content (same size and hash): then it is our own upload
+ *   that committed just before a crash, and the entry is done. The same check runs when a
+ *   journalled session is gone on resume, and once for a new file or conflict copy a previous run
+ *   left (no If-Match would tell).
  * - 423 (co-authoring lock / check-out): waits and retries with backoff; after lockRetryLimit
  *   attempts the edit is kept as a conflict copy instead.
  * - Everything else retries with backoff (shouldRetry decides the delay, Retry-After honoured) and
  *   stays visible in `status()` with its last error until it lands. Nothing is dropped.
+ * - Write pressure (write-pressure.ts): `admitWrite` delays writers while pending bytes exceed a
+ *   share of the budget, until uploads drain.
  *
  * Lifecycle (STYLE habit 6): `close(timeoutMs)` drains — returns when nothing is pending or the
  * timeout passes; `destroy()` stops at once, aborting requests in flight (their entries stay in
@@ -30,6 +36,8 @@ import { linkSignals } from "../signals.js";
 import type { UploadAddress, UploadedItem, UploadOptions, UploadTarget } from "../types.js";
 import type { JournalEntry, UploadJournal } from "./journal.js";
 import { conflictCopyName, isLocalOnlyName } from "./names.js";
+import { quickXorOfFile } from "./quickxor.js";
+import { DEFAULT_WRITE_BUDGET_BYTES, WriteGate, type WritePressureStats } from "./write-pressure.js";
 
 /** Graph's fragment granularity: 320 KiB. */
 export const FRAGMENT_UNIT = 327_680;
@@ -55,17 +63,26 @@ export interface UploadQueueOptions {
   retry?: RetryPolicy;
   /** Test hook: the clock used for conflict names. */
   now?: () => Date;
+  /**
+   * The budget pending uploads count against (the tenant's cache cap); writers are slowed while
+   * pending bytes exceed WRITE_THROTTLE_SHARE of it. Default DEFAULT_WRITE_BUDGET_BYTES.
+   */
+  writeBudgetBytes?: number;
+  /** The longest one writer is held back (DEFAULT_MAX_THROTTLE_MS). */
+  writeThrottleMaxWaitMs?: number;
 }
 
 export interface QueueStatus {
   pending: number;
   bytes: number;
   active: number;
-  entries: Array<{ id: number; name: string; size: number; attempts: number; lastError?: string; nextAttemptAt: number }>;
+  entries: Array<{ id: number; name: string; size: number; uploadedBytes: number; attempts: number; lastError?: string; nextAttemptAt: number }>;
+  writePressure: WritePressureStats;
 }
 
 export interface UploadQueueEvents {
-  uploaded: [{ id: number; item: UploadedItem; conflictCopy: boolean }];
+  /** `alreadyOnServer`: the service had this content already (a commit that landed before a crash). */
+  uploaded: [{ id: number; item: UploadedItem; conflictCopy: boolean; alreadyOnServer: boolean }];
   conflict: [{ id: number; name: string; copyName: string; reason: "etag" | "locked" }];
   fragment: [{ id: number; start: number; end: number; total: number }];
   retry: [{ id: number; error: KonnektError; delayMs: number }];
@@ -87,6 +104,18 @@ export class UploadQueue extends EventEmitter<UploadQueueEvents> {
   private idleWaiters: Array<() => void> = [];
   private state: "idle" | "running" | "closing" | "stopped" = "idle";
   private readonly onCommitted = (): void => this.pump();
+  /** Bytes the service acknowledged of chunked uploads (entry id → next expected offset). */
+  private readonly acked = new Map<number, number>();
+  /** QuickXorHash of staging files already computed (entry id → hash); staging files never change. */
+  private readonly stagingHashes = new Map<number, string>();
+  private readonly gate: WriteGate;
+  /**
+   * Entries a previous run left (ids up to this one) whose upload may have committed before that
+   * run ended. Those without If-Match or a session to tell us (new files, conflict copies) are
+   * compared with the server once before their bytes are sent again.
+   */
+  private readonly leftoverMaxId: number;
+  private readonly leftoverChecked = new Set<number>();
 
   constructor(opts: UploadQueueOptions) {
     super();
@@ -100,6 +129,32 @@ export class UploadQueue extends EventEmitter<UploadQueueEvents> {
     this.retry = opts.retry ?? { ...DEFAULT_RETRY_POLICY, maxAttempts: Number.MAX_SAFE_INTEGER, maxDelayMs: MAX_BACKOFF_MS };
     this.now = opts.now ?? (() => new Date());
     setMaxListeners(0, this.stop.signal);
+    this.leftoverMaxId = this.journal.pending().at(-1)?.id ?? 0;
+    this.gate = new WriteGate({
+      budgetBytes: opts.writeBudgetBytes ?? DEFAULT_WRITE_BUDGET_BYTES,
+      pendingBytes: () => this.journal.pendingBytes(),
+      draining: () => this.active.size > 0,
+      ...(opts.writeThrottleMaxWaitMs !== undefined ? { maxWaitMs: opts.writeThrottleMaxWaitMs } : {}),
+    });
+  }
+
+  /**
+   * Admission of a writer about to add `bytes` (a write into a working copy, or a commit): resolves
+   * at once unless pending uploads exceed the write-pressure threshold, then when they drained below
+   * it. Never fails because of pressure; rejects with `cancelled` only when `signal` aborts.
+   */
+  admitWrite(bytes: number, signal?: AbortSignal): Promise<void> {
+    return this.gate.admit(bytes, signal);
+  }
+
+  /** Whether an entry is being uploaded right now. */
+  isActive(id: number): boolean {
+    return this.active.has(id);
+  }
+
+  /** Bytes of an entry the service has acknowledged (chunked uploads; 0 until known). */
+  uploadedBytes(id: number): number {
+    return this.acked.get(id) ?? 0;
   }
 
   /** Starts uploading what the journal holds (also what a previous run left) and what gets committed. */
@@ -120,10 +175,12 @@ export class UploadQueue extends EventEmitter<UploadQueueEvents> {
         id: e.id,
         name: e.name,
         size: e.size,
+        uploadedBytes: this.uploadedBytes(e.id),
         attempts: e.attempts,
         ...(e.lastError !== undefined ? { lastError: e.lastError } : {}),
         nextAttemptAt: e.nextAttemptAt,
       })),
+      writePressure: this.gate.stats(),
     };
   }
 
@@ -168,6 +225,7 @@ export class UploadQueue extends EventEmitter<UploadQueueEvents> {
     this.journal.off("committed", this.onCommitted);
     if (this.timer) clearTimeout(this.timer);
     this.stop.abort();
+    this.gate.releaseAll();
     const running = [...this.active.values()];
     for (const ac of running) ac.abort();
     while (this.active.size > 0) await new Promise((r) => setImmediate(r));
@@ -221,25 +279,43 @@ export class UploadQueue extends EventEmitter<UploadQueueEvents> {
         linked.dispose();
         this.active.delete(entry.id);
         this.pump();
+        this.gate.recheck();
       });
   }
 
   private async runEntry(entry: JournalEntry, signal: AbortSignal): Promise<void> {
     if (isLocalOnlyName(entry.name)) {
       // Only reachable with a journal written by an older version: such files never go up.
-      this.journal.complete(entry, { itemKey: "", name: entry.name, etag: "", size: entry.size });
+      this.forget(entry, { itemKey: "", name: entry.name, etag: "", size: entry.size });
       return;
     }
     try {
-      const item = await this.upload(entry, signal);
-      this.journal.complete(entry, item);
-      this.emit("uploaded", { id: entry.id, item, conflictCopy: entry.conflictName !== undefined });
+      const r = await this.upload(entry, signal);
+      this.forget(entry, r.item);
+      this.emit("uploaded", { id: entry.id, item: r.item, conflictCopy: entry.conflictName !== undefined, alreadyOnServer: r.alreadyOnServer });
     } catch (err) {
       if (signal.aborted) return;
-      const e = toKonnektError(err);
+      let e = toKonnektError(err);
       if (e.code === "conflict" && entry.conflictName === undefined) {
-        this.toConflictCopy(entry, "etag");
-        return;
+        // Our own upload may have committed just before a crash: then the server holds our bytes.
+        let there: UploadedItem | undefined;
+        try {
+          there = await this.sameContentOnServer(entry, signal);
+        } catch (checkErr) {
+          if (signal.aborted) return;
+          there = undefined;
+          e = toKonnektError(checkErr);
+        }
+        if (there) {
+          this.forget(entry, there);
+          this.emit("uploaded", { id: entry.id, item: there, conflictCopy: false, alreadyOnServer: true });
+          return;
+        }
+        // A failed check is retried like any failure; only a known difference makes a copy.
+        if (e.code === "conflict") {
+          this.toConflictCopy(entry, "etag");
+          return;
+        }
       }
       if (e.code === "locked" && entry.lockAttempts + 1 >= this.lockRetryLimit && entry.conflictName === undefined) {
         this.toConflictCopy(entry, "locked");
@@ -263,32 +339,78 @@ export class UploadQueue extends EventEmitter<UploadQueueEvents> {
   private toConflictCopy(entry: JournalEntry, reason: "etag" | "locked"): void {
     const copyName = conflictCopyName(entry.originalName, this.who, this.now());
     if (entry.uploadUrl) void this.target.cancelSession(entry.uploadUrl, AbortSignal.timeout(10_000)).catch(() => undefined);
+    this.acked.delete(entry.id);
     this.journal.markConflict(entry.id, copyName);
     this.emit("conflict", { id: entry.id, name: entry.originalName, copyName, reason });
   }
 
-  private async upload(entry: JournalEntry, signal: AbortSignal): Promise<UploadedItem> {
+  private forget(entry: JournalEntry, item: UploadedItem): void {
+    this.journal.complete(entry, item);
+    this.acked.delete(entry.id);
+    this.stagingHashes.delete(entry.id);
+    this.leftoverChecked.delete(entry.id);
+  }
+
+  /**
+   * The server's item at the entry's address when it holds exactly the staging file's bytes (size
+   * and a content hash agree), else undefined. Undefined too when the target cannot tell (no
+   * `remoteContent`, no hash it can compare): then the caller keeps both versions, the safe side.
+   */
+  private async sameContentOnServer(entry: JournalEntry, signal: AbortSignal): Promise<UploadedItem | undefined> {
+    if (!this.target.remoteContent) return undefined;
+    const addr: UploadAddress =
+      entry.conflictName !== undefined
+        ? { parentKey: entry.parentKey, name: entry.name }
+        : { parentKey: entry.parentKey, name: entry.originalName, ...(entry.itemKey !== undefined ? { itemKey: entry.itemKey } : {}) };
+    const remote = await this.target.remoteContent(addr, signal);
+    if (!remote || remote.item.size !== entry.size) return undefined;
+    if (remote.hashes.sha256Hash !== undefined) return remote.hashes.sha256Hash.toLowerCase() === entry.sha256 ? remote.item : undefined;
+    if (remote.hashes.quickXorHash !== undefined) {
+      let local = this.stagingHashes.get(entry.id);
+      if (local === undefined) {
+        local = await quickXorOfFile(entry.stagingPath, signal);
+        this.stagingHashes.set(entry.id, local);
+      }
+      return local === remote.hashes.quickXorHash ? remote.item : undefined;
+    }
+    return undefined;
+  }
+
+  private async upload(entry: JournalEntry, signal: AbortSignal): Promise<{ item: UploadedItem; alreadyOnServer: boolean }> {
     const addr: UploadAddress = { parentKey: entry.parentKey, name: entry.name, ...(entry.itemKey !== undefined ? { itemKey: entry.itemKey } : {}) };
     const opts: UploadOptions = {
       onNameConflict: entry.conflictName !== undefined ? "rename" : "replace",
       ...(entry.baseEtag !== undefined ? { ifMatch: entry.baseEtag } : {}),
     };
+    if (entry.id <= this.leftoverMaxId && entry.baseEtag === undefined && entry.uploadUrl === undefined && !this.leftoverChecked.has(entry.id)) {
+      const there = await this.sameContentOnServer(entry, signal);
+      this.leftoverChecked.add(entry.id);
+      if (there) return { item: there, alreadyOnServer: true };
+    }
     if (entry.size <= this.smallLimit && entry.uploadUrl === undefined) {
       const body = fs.readFileSync(entry.stagingPath);
-      return this.target.putSmall(addr, body, opts, signal);
+      return { item: await this.target.putSmall(addr, body, opts, signal), alreadyOnServer: false };
     }
     let url = entry.uploadUrl;
     let offset = 0;
     if (url !== undefined) {
       const st = await this.target.sessionStatus(url, signal);
-      if (st === undefined) url = undefined;
-      else offset = st.nextExpected;
+      if (st === undefined) {
+        // Expired, or completed just before a crash: in the second case the bytes are there.
+        const there = await this.sameContentOnServer(entry, signal);
+        if (there) return { item: there, alreadyOnServer: true };
+        url = undefined;
+      } else {
+        offset = st.nextExpected;
+        this.acked.set(entry.id, offset);
+      }
     }
     if (url === undefined) {
       url = (await this.target.createSession(addr, entry.size, opts, signal)).uploadUrl;
       // Journalled before any fragment: a restart resumes this session instead of starting over.
       this.journal.setUploadUrl(entry.id, url);
       offset = 0;
+      this.acked.set(entry.id, 0);
     }
     const fd = fs.openSync(entry.stagingPath, "r");
     try {
@@ -309,12 +431,14 @@ export class UploadQueue extends EventEmitter<UploadQueueEvents> {
           // 416: the service already has this range (e.g. the answer to our last fragment was lost).
           if (e.code === "invalidArgument" && typeof e.data.nextExpected === "number") {
             offset = e.data.nextExpected;
+            this.acked.set(entry.id, offset);
             continue;
           }
           throw e;
         }
+        if (!res.done) this.acked.set(entry.id, res.nextExpected);
         this.emit("fragment", { id: entry.id, start: offset, end: offset + len, total: entry.size });
-        if (res.done) return res.item;
+        if (res.done) return { item: res.item, alreadyOnServer: false };
         offset = res.nextExpected;
       }
       throw new KonnektError("internal", "An upload session did not complete.");

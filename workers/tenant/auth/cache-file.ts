@@ -1,40 +1,43 @@
 /**
- * MSAL token cache persistence for one tenant. The architecture asks for encryption at rest
- * (DPAPI on Windows, libsecret on Linux through @azure/msal-node-extensions); where neither is
- * available (headless Linux without a Secret Service, as on CI and most VDI images) the cache is a
- * 0600 file in the user's state directory, and the tenant status says so (`cacheProtection`).
+ * The plain-file token cache: a 0600 file in the tenant's state directory (0700). Used where the
+ * cache cannot be encrypted at rest (no DPAPI, no Secret Service), and the tenant status says so
+ * (`tokenStore: "file"`). Written through a temp file and a rename, so a crash never leaves half a
+ * cache.
  */
-import type { ICachePlugin, TokenCacheContext } from "@azure/msal-node";
-import { mkdirSync, readFileSync, renameSync, writeFileSync, rmSync } from "node:fs";
+import { mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import { dirname } from "node:path";
 
-export type CacheProtection = "file-0600";
+/** Where a token cache is kept: load, save and delete the serialized MSAL cache. */
+export interface CachePersistence {
+  load(): Promise<string | null>;
+  save(contents: string): Promise<void>;
+  delete(): Promise<void>;
+}
 
-export class FileCachePlugin implements ICachePlugin {
-  readonly protection: CacheProtection = "file-0600";
+export const PLAIN_CACHE_FILE = "msal-cache.json";
 
-  constructor(private readonly path: string) {}
+export class FilePersistence0600 implements CachePersistence {
+  constructor(readonly path: string) {}
 
-  beforeCacheAccess(ctx: TokenCacheContext): Promise<void> {
+  load(): Promise<string | null> {
     try {
-      ctx.tokenCache.deserialize(readFileSync(this.path, "utf8"));
+      return Promise.resolve(readFileSync(this.path, "utf8"));
     } catch (err) {
-      // A missing file is a first sign-in; a corrupt one is discarded (the user signs in again).
-      if ((err as NodeJS.ErrnoException).code !== "ENOENT") rmSync(this.path, { force: true });
+      if ((err as NodeJS.ErrnoException).code === "ENOENT") return Promise.resolve(null);
+      return Promise.reject(err instanceof Error ? err : new Error(String(err)));
     }
-    return Promise.resolve();
   }
 
-  afterCacheAccess(ctx: TokenCacheContext): Promise<void> {
-    if (!ctx.cacheHasChanged) return Promise.resolve();
+  save(contents: string): Promise<void> {
     mkdirSync(dirname(this.path), { recursive: true, mode: 0o700 });
     const tmp = `${this.path}.${process.pid}.tmp`;
-    writeFileSync(tmp, ctx.tokenCache.serialize(), { mode: 0o600 });
+    writeFileSync(tmp, contents, { mode: 0o600 });
     renameSync(tmp, this.path);
     return Promise.resolve();
   }
 
-  clear(): void {
+  delete(): Promise<void> {
     rmSync(this.path, { force: true });
+    return Promise.resolve();
   }
 }

@@ -6,6 +6,9 @@
  * State: `signed-out` → `signed-in` → (revocation, claims challenge, expired refresh token) →
  * `needs-sign-in` with a reason. A failure here never throws past `getToken`: callers get
  * `notSignedIn`/`claimsChallenge` KonnektErrors and the state moves, so other tenants carry on.
+ *
+ * The token cache is encrypted at rest where the platform allows it (token-store.ts); on Windows
+ * the WAM broker can take over sign-in when configured (broker.ts).
  */
 import {
   ConfidentialClientApplication,
@@ -16,10 +19,10 @@ import {
   type Configuration,
 } from "@azure/msal-node";
 import { EventEmitter } from "node:events";
-import { join } from "node:path";
 import { KonnektError } from "../../errors.js";
 import type { TokenProvider } from "../http.js";
-import { FileCachePlugin, type CacheProtection } from "./cache-file.js";
+import { nativeBroker, type BrokerInfo } from "./broker.js";
+import { TokenCachePlugin, type TokenStoreInfo, type TokenStoreKind, type TokenStorePreference } from "./token-store.js";
 
 export interface TenantAuthOptions {
   /** Short tenant name (the first level of the namespace). */
@@ -31,6 +34,12 @@ export interface TenantAuthOptions {
   clientId: string;
   /** Where this tenant's token cache lives (`$XDG_STATE_HOME/konnekt/<tenant>`). */
   stateDir: string;
+  /** `auto` (default): DPAPI on Windows, the Secret Service on Linux, else a 0600 file; `file`: always the file. */
+  tokenStore?: TokenStorePreference;
+  /** Deadline of each call to the keyring or DPAPI (default 10 s). */
+  tokenStoreTimeoutMs?: number;
+  /** Sign in through the WAM broker where it exists (Windows); ignored elsewhere. Default off. */
+  broker?: boolean;
 }
 
 export interface CertificateCredential {
@@ -42,7 +51,7 @@ export interface CertificateCredential {
 
 export type AuthStatus =
   | { state: "signed-out" }
-  | { state: "signed-in"; mode: "user" | "app"; username?: string; displayName?: string; cacheProtection: CacheProtection }
+  | { state: "signed-in"; mode: "user" | "app"; username?: string; displayName?: string; tokenStore: TokenStoreKind }
   | { state: "needs-sign-in"; reason: string; username?: string };
 
 export interface DeviceCodePrompt {
@@ -62,7 +71,8 @@ function held(r: AuthenticationResult): { token: string; expiresAt: number } {
 }
 
 export class TenantAuth extends EventEmitter implements TokenProvider {
-  private readonly cache: FileCachePlugin;
+  private readonly cache: TokenCachePlugin;
+  private readonly brokerState: ReturnType<typeof nativeBroker>;
   private readonly pca: PublicClientApplication;
   private cca?: ConfidentialClientApplication;
   private account?: AccountInfo;
@@ -75,21 +85,39 @@ export class TenantAuth extends EventEmitter implements TokenProvider {
 
   constructor(private readonly opts: TenantAuthOptions) {
     super();
-    this.cache = new FileCachePlugin(join(opts.stateDir, "msal-cache.json"));
-    this.pca = new PublicClientApplication(this.msalConfig(opts.clientId));
+    this.cache = new TokenCachePlugin({ stateDir: opts.stateDir, tenant: opts.tenant, prefer: opts.tokenStore, timeoutMs: opts.tokenStoreTimeoutMs });
+    this.brokerState = nativeBroker(opts.broker ?? false);
+    const config = this.msalConfig(opts.clientId);
+    this.pca = new PublicClientApplication(this.brokerState.plugin ? { ...config, broker: { nativeBrokerPlugin: this.brokerState.plugin } } : config);
   }
 
   status(): AuthStatus {
     return this.current;
   }
 
+  /** Where the token cache is kept (DPAPI, Secret Service or a 0600 file) and why; chosen on first use. */
+  tokenStore(): Promise<TokenStoreInfo> {
+    return this.cache.ready();
+  }
+
+  /** The token store, once it has been chosen (the first sign-in or restore chooses it); for status lines. */
+  tokenStoreInfo(): TokenStoreInfo | undefined {
+    return this.cache.info();
+  }
+
+  /** Whether sign-in goes through the WAM broker, and why not. */
+  broker(): BrokerInfo {
+    return this.brokerState.info;
+  }
+
   /** Restores a previous sign-in from the persisted cache (no network). */
   async restore(): Promise<boolean> {
+    const store = await this.cache.ready();
     const accounts = await this.pca.getTokenCache().getAllAccounts();
     const acc = accounts.find((a) => a.tenantId === this.opts.tenantId) ?? accounts[0];
     if (!acc) return false;
     this.account = acc;
-    this.setStatus({ state: "signed-in", mode: "user", username: acc.username, displayName: acc.name, cacheProtection: this.cache.protection });
+    this.setStatus({ state: "signed-in", mode: "user", username: acc.username, displayName: acc.name, tokenStore: store.kind });
     return true;
   }
 
@@ -103,7 +131,7 @@ export class TenantAuth extends EventEmitter implements TokenProvider {
     };
     signal?.addEventListener("abort", () => (request.cancel = true), { once: true });
     const result = await this.guard(() => this.pca.acquireTokenByDeviceCode(request));
-    return this.acceptUserResult(result);
+    return await this.acceptUserResult(result);
   }
 
   async signInInteractive(resource: string, openBrowser: (url: string) => Promise<void>): Promise<AuthStatus> {
@@ -115,7 +143,7 @@ export class TenantAuth extends EventEmitter implements TokenProvider {
         errorTemplate: "<html><body><h1>Konnekt could not sign you in.</h1><p>{error}</p></body></html>",
       }),
     );
-    return this.acceptUserResult(result);
+    return await this.acceptUserResult(result);
   }
 
   /** Unattended app-only access with a certificate (SharePoint refuses secret-based app-only tokens). */
@@ -128,7 +156,14 @@ export class TenantAuth extends EventEmitter implements TokenProvider {
         clientCertificate: { thumbprintSha256: cred.thumbprintSha256, privateKey: cred.privateKey, ...(cred.x5c ? { x5c: cred.x5c } : {}) },
       },
     });
-    this.setStatus({ state: "signed-in", mode: "app", cacheProtection: this.cache.protection });
+    const known = this.cache.info();
+    this.setStatus({ state: "signed-in", mode: "app", tokenStore: known?.kind ?? "file" });
+    if (!known) {
+      // The store is chosen on first use; the status follows as soon as it is known.
+      void this.cache.ready().then((info) => {
+        if (this.current.state === "signed-in" && this.current.mode === "app") this.setStatus({ ...this.current, tokenStore: info.kind });
+      });
+    }
     return this.current;
   }
 
@@ -136,7 +171,7 @@ export class TenantAuth extends EventEmitter implements TokenProvider {
     this.tokens.clear();
     const cache = this.pca.getTokenCache();
     for (const acc of await cache.getAllAccounts()) await cache.removeAccount(acc);
-    this.cache.clear();
+    await this.cache.clear();
     this.account = undefined;
     this.cca = undefined;
     this.setStatus({ state: "signed-out" });
@@ -184,16 +219,17 @@ export class TenantAuth extends EventEmitter implements TokenProvider {
     }
   }
 
-  private acceptUserResult(result: AuthenticationResult | null): AuthStatus {
+  private async acceptUserResult(result: AuthenticationResult | null): Promise<AuthStatus> {
     if (!result?.account) throw new KonnektError("notSignedIn", `Tenant ${this.opts.tenant}: sign-in returned no account.`);
     this.account = result.account;
     this.tokens.clear();
+    const store = await this.cache.ready();
     this.setStatus({
       state: "signed-in",
       mode: "user",
       username: result.account.username,
       displayName: result.account.name,
-      cacheProtection: this.cache.protection,
+      tokenStore: store.kind,
     });
     return this.current;
   }

@@ -44,6 +44,8 @@ export class TenantEngine extends EventEmitter {
   private closed = false;
   private polling?: Promise<unknown>;
   private lastError?: KonnektError;
+  /** Aborted by close(): a background round retrying against an unreachable service must not hold up a stop. */
+  private readonly stopping = new AbortController();
 
   constructor(readonly opts: TenantEngineOptions) {
     super();
@@ -73,8 +75,8 @@ export class TenantEngine extends EventEmitter {
   /** Discovery now, then background refresh and change polling. Sign-in must have happened. */
   async start(signal?: AbortSignal): Promise<LibraryInfo[]> {
     const libs = await this.discover(signal);
-    this.schedule(() => this.discover(), this.opts.discoveryIntervalMs ?? DEFAULT_DISCOVERY_INTERVAL_MS);
-    this.schedule(() => this.pollOnce(), this.opts.pollIntervalMs ?? DEFAULT_POLL_INTERVAL_MS);
+    this.schedule(() => this.discover(this.stopping.signal), this.opts.discoveryIntervalMs ?? DEFAULT_DISCOVERY_INTERVAL_MS);
+    this.schedule(() => this.pollOnce(this.stopping.signal), this.opts.pollIntervalMs ?? DEFAULT_POLL_INTERVAL_MS);
     return libs;
   }
 
@@ -92,7 +94,9 @@ export class TenantEngine extends EventEmitter {
   /** One polling round; concurrent calls share it. */
   pollOnce(signal?: AbortSignal): Promise<unknown> {
     if (!this.polling) {
-      this.polling = this.session.poll(signal).finally(() => (this.polling = undefined));
+      // A round also ends when the engine stops, so close() never waits out retries.
+      const stop = signal ? AbortSignal.any([signal, this.stopping.signal]) : this.stopping.signal;
+      this.polling = this.session.poll(stop).finally(() => (this.polling = undefined));
     }
     return this.polling;
   }
@@ -112,6 +116,7 @@ export class TenantEngine extends EventEmitter {
     this.closed = true;
     for (const t of this.timers) clearInterval(t);
     this.timers = [];
+    this.stopping.abort();
     await this.polling?.catch(() => undefined);
     this.store.close();
   }

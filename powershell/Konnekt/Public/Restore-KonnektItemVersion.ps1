@@ -22,7 +22,7 @@ function Restore-KonnektItemVersion {
 
     Restores version 3.0 of Plan.docx after confirmation.
     .EXAMPLE
-    Get-KonnektItemVersion ~/Marketing/Plan.docx | Select-Object -Skip 1 -First 1 | Restore-KonnektItemVersion -Force
+    Get-KonnektItemVersion ~/Marketing/Plan.docx | Select-Object -Index 1 | Restore-KonnektItemVersion -Force
 
     Restores the version before the current one without asking.
     .INPUTS

@@ -237,7 +237,7 @@ Describe 'Daemon: stop' {
     }
 }
 
-Describe 'Daemon and module agree on the endpoint rules' -Skip:$IsWindows {
+Describe 'Daemon and module agree on the endpoint rules' -Tag 'Unix' {
     AfterEach {
         try { Stop-KonnektDaemon -Confirm:$false -ErrorAction Stop } catch { Write-Warning "Stop-KonnektDaemon: $_" }
         $env:KONNEKT_ENDPOINT = Join-Path -Path $script:root -ChildPath 'k.sock'

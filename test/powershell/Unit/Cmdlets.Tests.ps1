@@ -187,7 +187,7 @@ Describe 'Drives' {
         Mount-KonnektDrive -Path contoso/Marketing/Documents -MountPoint /mnt/x -WhatIf
         Should -Invoke -ModuleName Konnekt Invoke-KonnektRpc -Times 0
     }
-    It 'Mount-KonnektDrive -DriveLetter is refused off Windows with InvalidArgument' -Skip:$IsWindows {
+    It 'Mount-KonnektDrive -DriveLetter is refused off Windows with InvalidArgument' -Tag 'Unix' {
         { Mount-KonnektDrive -Path contoso/Marketing/Documents -DriveLetter S -ErrorAction Stop } | Should -Throw -ErrorId 'Konnekt.invalidArgument,Mount-KonnektDrive'
         Should -Invoke -ModuleName Konnekt Invoke-KonnektRpc -Times 0
     }

@@ -57,10 +57,10 @@ Describe 'Invoke-KonnektRpc framing' {
         Mock -ModuleName Konnekt Write-Progress { }
         $warnings = $null
         $r = & (Get-Module Konnekt) { Invoke-KonnektRpc -Method 'test.notify' -WarningVariable w -WarningAction SilentlyContinue -Verbose 4>$null; $w } 
-        $result = $r[0]
+        $result, $rest = $r
         $result.ok | Should -BeTrue
         $result.PSObject.Properties['wrong'] | Should -BeNullOrEmpty
-        $warnings = @($r | Select-Object -Skip 1 | ForEach-Object { "$_" })
+        $warnings = @($rest | ForEach-Object { "$_" })
         $warnings.Count | Should -Be 3
         $warnings[0] | Should -BeLike "*contoso*ABCD-1234*"
         $warnings[1] | Should -BeLike "*contoso/s/l/a.txt*The site is full.*"
@@ -122,12 +122,12 @@ Describe 'Get-KonnektEndpoint (docs/rpc.md section 1)' {
         $env:KONNEKT_ENDPOINT = '/some/where/k.sock'
         & (Get-Module Konnekt) { Get-KonnektEndpoint } | Should -Be '/some/where/k.sock'
     }
-    It 'uses $XDG_RUNTIME_DIR/konnekt/konnekt.sock when XDG_RUNTIME_DIR is absolute' -Skip:$IsWindows {
+    It 'uses $XDG_RUNTIME_DIR/konnekt/konnekt.sock when XDG_RUNTIME_DIR is absolute' -Tag 'Unix' {
         $env:KONNEKT_ENDPOINT = $null
         $env:XDG_RUNTIME_DIR = '/run/user/1234'
         & (Get-Module Konnekt) { Get-KonnektEndpoint } | Should -Be '/run/user/1234/konnekt/konnekt.sock'
     }
-    It 'falls back to ${TMPDIR:-/tmp}/CoreFxPipe_konnekt-UID (a relative XDG_RUNTIME_DIR is ignored)' -Skip:$IsWindows {
+    It 'falls back to ${TMPDIR:-/tmp}/CoreFxPipe_konnekt-UID (a relative XDG_RUNTIME_DIR is ignored)' -Tag 'Unix' {
         $env:KONNEKT_ENDPOINT = $null
         $env:XDG_RUNTIME_DIR = 'relative/dir'
         $env:TMPDIR = '/var/tmp/x/'
@@ -135,7 +135,7 @@ Describe 'Get-KonnektEndpoint (docs/rpc.md section 1)' {
         $env:TMPDIR = $null
         & (Get-Module Konnekt) { Get-KonnektEndpoint } | Should -Be "/tmp/CoreFxPipe_konnekt-$((& id -u).Trim())"
     }
-    It 'agrees with the daemon, which computes the same rules in Node' -Skip:$IsWindows {
+    It 'agrees with the daemon, which computes the same rules in Node' -Tag 'Unix' {
         $node = { & node --input-type=module -e "import { defaultEndpoint } from '$KonnektRepoRoot/dist/daemon/rpc/endpoint.js'; console.log(defaultEndpoint().path)" }
         $env:KONNEKT_ENDPOINT = $null
         $env:XDG_RUNTIME_DIR = $null

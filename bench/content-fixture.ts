@@ -11,7 +11,7 @@ import { GraphDrive } from "../workers/content/graph-drive.js";
 
 export const MiB = 1024 * 1024;
 /** 60 MiB = 192 × 320 KiB: the largest fragment Graph allows that is a multiple of 320 KiB. */
-const FRAGMENT = 192 * 327_680;
+export const FRAGMENT = 192 * 327_680;
 
 export interface ContentBenchEnv {
   emu: TestEmulator;

@@ -9,35 +9,24 @@
  */
 import { execFile } from "node:child_process";
 import * as fs from "node:fs";
-import * as os from "node:os";
 import * as path from "node:path";
 import { fileURLToPath } from "node:url";
 import { promisify } from "node:util";
-import { startEmulator } from "../test/helpers/emulator.js";
-import { GraphDrive } from "../workers/content/graph-drive.js";
 import { UploadJournal } from "../workers/content/upload/journal.js";
 import { UploadQueue } from "../workers/content/upload/upload-queue.js";
+import { benchBlock, FRAGMENT, MiB, startContentBench } from "./content-fixture.js";
 
 const execFileP = promisify(execFile);
-const MiB = 1024 * 1024;
 const FILE_SIZE = 1024 * MiB;
-const FRAGMENT = 192 * 327_680;
 
 const round = (n: number, d = 1): number => Math.round(n * 10 ** d) / 10 ** d;
 
 export async function benchContentUpload(): Promise<{ name: string; figures: Record<string, number> }> {
-  const emu = await startEmulator({ seed: "demo", readyTimeoutMs: 120_000 });
-  const work = fs.mkdtempSync(path.join(os.tmpdir(), "konnekt-bench-upload-"));
+  const env = await startContentBench();
+  const { emu, drive, work } = env;
   try {
-    const token = await emu.token("contoso", "adele");
-    const siteUrl = `${emu.tenant("contoso").sharePointUrl}/sites/marketing`;
-    const d = await emu.fetch(`${siteUrl}/_api/v2.0/drive`, { headers: { Authorization: `Bearer ${token}` } });
-    const driveId = ((await d.json()) as { id: string }).id;
-    const drive = new GraphDrive({ siteUrl, driveId, token: () => Promise.resolve(token), ca: emu.caPem });
-
     const src = path.join(work, "src.bin");
-    const block = Buffer.alloc(MiB);
-    for (let i = 0; i < block.length; i++) block[i] = (i * 2654435761) >>> 24;
+    const block = benchBlock();
     const fd = fs.openSync(src, "w");
     for (let o = 0; o < FILE_SIZE; o += MiB) fs.writeSync(fd, block, 0, MiB, o);
     fs.closeSync(fd);
@@ -76,8 +65,7 @@ export async function benchContentUpload(): Promise<{ name: string; figures: Rec
     figures.engineVsCurl = round(engine / figures.curlUploadMiBps, 2);
     return { name: "content-upload", figures };
   } finally {
-    await emu.stop();
-    fs.rmSync(work, { recursive: true, force: true });
+    await env.stop();
   }
 }
 

@@ -25,6 +25,7 @@ import {
   type MessageConnection,
 } from "vscode-jsonrpc/node.js";
 import { KonnektError, toKonnektError } from "../workers/errors.js";
+import { STREAMING_V8_FLAGS } from "../workers/stream-gc.js";
 import { fromResponseError } from "./rpc/errors.js";
 import { WORKER_READY, WORKER_SHUTDOWN, type WorkerReadyParams, type WorkerShutdownParams } from "./worker-channel.js";
 
@@ -42,9 +43,9 @@ export const WORKER_STOP_TIMEOUT_MS = 15_000;
  * most of its life and streams bytes through Buffers (off-heap) when busy, so V8's young generation
  * needs no room to grow to its 16 MiB semi-spaces: capped at 1 MiB (V8's starting size). Measured
  * with bench/daemon-memory.ts: a worker whose start-up had grown them idled at heapTotal ~34 MiB;
- * with the cap, ≤ 20 MiB.
+ * with the cap, ≤ 20 MiB. STREAMING_V8_FLAGS (stream-gc.ts) keep streams from costing full GCs.
  */
-export const WORKER_EXEC_ARGV: readonly string[] = ["--max-semi-space-size=1"];
+export const WORKER_EXEC_ARGV: readonly string[] = ["--max-semi-space-size=1", ...STREAMING_V8_FLAGS];
 
 const CHANNEL_LOST = new Set<number>([ErrorCodes.PendingResponseRejected, ErrorCodes.ConnectionInactive, ErrorCodes.MessageWriteError]);
 

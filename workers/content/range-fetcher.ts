@@ -16,6 +16,7 @@ import { setMaxListeners } from "node:events";
 import { Piscina } from "piscina";
 import { KonnektError } from "../errors.js";
 import { cancelledError } from "../retry.js";
+import { tuneGcForStreaming } from "../stream-gc.js";
 import { linkSignals } from "./signals.js";
 import { CONTROL_BYTES, CONTROL_CANCEL, CONTROL_PROGRESS, closeAgents, runRangeFetch, type RangeFetchResult, type RangeFetchTask } from "./range-fetch.js";
 
@@ -47,6 +48,7 @@ export class InlineRangeFetcher implements RangeFetcher {
 
   constructor() {
     setMaxListeners(0, this.stop.signal);
+    tuneGcForStreaming();
   }
 
   fetch(task: RangeFetchTask, signal: AbortSignal, onProgress?: (written: number) => void): Promise<RangeFetchResult> {
@@ -88,6 +90,7 @@ export class PiscinaRangeFetcher implements RangeFetcher {
   private closed = false;
 
   constructor(opts: PiscinaRangeFetcherOptions = {}) {
+    tuneGcForStreaming();
     this.pool = new Piscina({
       filename: new URL("./range-fetch-worker.js", import.meta.url).href,
       maxThreads: opts.maxThreads ?? 4,

@@ -283,7 +283,15 @@ export function tenantHandlers(t: Tenants): RequestHandlers {
     "cache.pin": async (p, ctx) => (await t.route(p.path, ctx.signal)).call("cache.pin", p, ctx.signal),
     "cache.unpin": async (p, ctx) => (await t.route(p.path, ctx.signal)).call("cache.unpin", p, ctx.signal),
     "cache.clear": async (p, ctx) => sum(await t.each(p.tenant, "cache.clear", { includePinned: p.includePinned ?? false }, ctx.signal)),
-    "upload.list": async (p, ctx) => ({ uploads: (await t.each<{ uploads: unknown[] }>(p.tenant, "upload.list", {}, ctx.signal)).flatMap((r) => r.uploads) as never[] }),
+    "upload.list": async (p, ctx) => {
+      const each = await t.each<{ uploads: unknown[]; open?: { files: number; bytes: number } }>(p.tenant, "upload.list", {}, ctx.signal);
+      const open = { files: 0, bytes: 0 };
+      for (const r of each) {
+        open.files += r.open?.files ?? 0;
+        open.bytes += r.open?.bytes ?? 0;
+      }
+      return { uploads: each.flatMap((r) => r.uploads) as never[], open };
+    },
     "upload.wait": async (p, ctx) => {
       const rows = await t.each<{ completed: number; failed: number }>(
         p.tenant,

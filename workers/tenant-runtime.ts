@@ -155,9 +155,10 @@ export class TenantRuntime {
     });
   }
 
-  private invalidate(what: { content?: string; entry?: { parent: string; name: string } }): void {
+  private invalidate(what: { content?: string; attr?: string; entry?: { parent: string; name: string } }): void {
     for (const m of this.mounts.values()) {
       if (what.content) m.invalidateContent(what.content);
+      if (what.attr) m.invalidateAttr(what.attr);
       if (what.entry) m.invalidateEntry(what.entry.parent, what.entry.name);
     }
   }

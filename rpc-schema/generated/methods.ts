@@ -539,6 +539,11 @@ export interface UploadListParams {
 /** Result of upload.list. */
 export interface UploadListResult {
   uploads: Upload[];
+  /** Files open for writing with changes not yet saved (closed or fsynced): not uploads yet, but their bytes count against the write budget like pending uploads. */
+  open?: {
+    files: number;
+    bytes: number;
+  };
 }
 
 /** Pending, running and failed uploads. (implemented) */
@@ -1737,6 +1742,25 @@ export const OPENRPC_DOCUMENT: OpenRpcDocument = {
               "items": {
                 "$ref": "#/components/schemas/Upload"
               }
+            },
+            "open": {
+              "type": "object",
+              "description": "Files open for writing with changes not yet saved (closed or fsynced): not uploads yet, but their bytes count against the write budget like pending uploads.",
+              "required": [
+                "files",
+                "bytes"
+              ],
+              "properties": {
+                "files": {
+                  "type": "integer",
+                  "minimum": 0
+                },
+                "bytes": {
+                  "type": "integer",
+                  "minimum": 0
+                }
+              },
+              "additionalProperties": false
             }
           },
           "additionalProperties": false

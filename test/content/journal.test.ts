@@ -1,6 +1,7 @@
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
+import Database from "better-sqlite3";
 import t, { type Test } from "tap";
 import { UploadJournal } from "../../workers/content/upload/journal.js";
 
@@ -48,5 +49,48 @@ void t.test("commitFile copies the source and hashes it; local-only names are no
   t.same(j.commitFile({ parentKey: "p", name: "~$big.docx" }, undefined, src), { localOnly: true });
   t.equal(j.pending().length, 1);
   j.close();
+  t.end();
+});
+
+void t.test("a journal written by the previous version (no acked_bytes column) is migrated with its rows", (t) => {
+  const dir = stateDir(t);
+  fs.mkdirSync(path.join(dir, "staging"));
+  fs.writeFileSync(path.join(dir, "staging", "old.bin"), "from the old version");
+  // The schema exactly as the previous version created it.
+  const old = new Database(path.join(dir, "journal.db"));
+  old.pragma("journal_mode = WAL");
+  old.exec(`
+    CREATE TABLE IF NOT EXISTS uploads (
+      id INTEGER PRIMARY KEY AUTOINCREMENT,
+      parent_key TEXT NOT NULL, name TEXT NOT NULL, item_key TEXT, base_etag TEXT,
+      staging TEXT NOT NULL, size INTEGER NOT NULL, sha256 TEXT NOT NULL,
+      conflict_name TEXT, upload_url TEXT,
+      attempts INTEGER NOT NULL DEFAULT 0, lock_attempts INTEGER NOT NULL DEFAULT 0,
+      last_error TEXT, next_attempt_at INTEGER NOT NULL DEFAULT 0, created_at INTEGER NOT NULL);
+    CREATE INDEX IF NOT EXISTS uploads_target ON uploads (parent_key, name, id);
+  `);
+  old
+    .prepare("INSERT INTO uploads (parent_key, name, staging, size, sha256, upload_url, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)")
+    .run("root", "old.bin", "old.bin", 20, "ab", "https://upload.example/session", Date.now());
+  old.close();
+
+  const j = UploadJournal.open({ stateDir: dir });
+  const [e] = j.pending();
+  t.equal(e?.name, "old.bin", "the pending row survived the update");
+  t.equal(e?.uploadUrl, "https://upload.example/session");
+  t.equal(e?.ackedBytes, 0, "nothing journalled as acknowledged yet");
+  t.equal(j.pendingBytes(), 20);
+  t.ok(fs.existsSync(path.join(dir, "staging", "old.bin")), "its staging file is kept");
+  j.setAckedBytes(e?.id ?? -1, 655_360);
+  j.close();
+
+  const again = UploadJournal.open({ stateDir: dir });
+  t.equal(again.pending()[0]?.ackedBytes, 655_360, "the offset persists; reopening a migrated journal works");
+  again.setUploadUrl(e?.id ?? -1, "https://upload.example/another");
+  t.equal(again.pending()[0]?.ackedBytes, 0, "a new session starts from nothing acknowledged");
+  again.setAckedBytes(e?.id ?? -1, 327_680);
+  again.markConflict(e?.id ?? -1, "old (conflict x 2026-11-27 14-05).bin");
+  t.equal(again.pending()[0]?.ackedBytes, 0, "nor does a conflict copy");
+  again.close();
   t.end();
 });

@@ -4,7 +4,7 @@
  * read and write through the mount from this (separate) process, survive a worker crash.
  */
 import t from "tap";
-import { execFile } from "node:child_process";
+import { execFile, spawn } from "node:child_process";
 import { mkdirSync, promises as fsp, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { promisify } from "node:util";
@@ -94,6 +94,26 @@ void t.test("a tenant through the daemon: connect, browse, items, drives, cache,
   t.equal(waited.failed, 0);
   const uploads = await rpc<{ uploads: unknown[] }>(home, "upload.list");
   t.equal(uploads.uploads.length, 0, "nothing pending");
+
+  // A file open for writing with unsaved bytes is not an upload yet, but upload.list counts it. The
+  // writer is its own process holding one descriptor: every close of any copy of it (a dup2 dance,
+  // a child exiting) is a FUSE flush, which journals the file.
+  const holder = "import os,sys\nfd=os.open(sys.argv[1], os.O_WRONLY|os.O_CREAT|os.O_TRUNC)\nos.write(fd, b'x'*1000)\nprint('ready', flush=True)\nsys.stdin.read()";
+  const writer = spawn("python3", ["-c", holder, join(root, "Marketing", "Documents", "held-open.txt")], { stdio: ["pipe", "pipe", "inherit"] });
+  try {
+    await new Promise<void>((resolve, reject) => {
+      writer.stdout.once("data", () => resolve());
+      writer.once("exit", (code) => reject(new Error(`the writer exited with ${code}`)));
+    });
+    const during = await rpc<{ uploads: unknown[]; open: { files: number; bytes: number } }>(home, "upload.list");
+    t.same(during, { uploads: [], open: { files: 1, bytes: 1000 } }, "upload.list counts the file open with unsaved bytes, not as an upload");
+  } finally {
+    writer.stdin.end();
+    await new Promise((r) => writer.once("close", r));
+  }
+  await rpc(home, "upload.wait", { timeoutMs: 60_000 });
+  const settled = await rpc<{ uploads: unknown[]; open: { files: number; bytes: number } }>(home, "upload.list");
+  t.same(settled, { uploads: [], open: { files: 0, bytes: 0 } }, "closed and uploaded: nothing open, nothing pending");
 
   // A drive onto a library.
   const drivePoint = join(home.dir, "drive-m");

@@ -87,6 +87,10 @@ void t.test("a file held by someone else: holder xattrs, write opens refused wit
     return dump.stdout.includes(`user.konnekt.lockedBy="${MEGAN}"`) && /user\.konnekt\.webUrl="https:/.test(dump.stdout);
   };
   t.ok(await until(listed, 60_000), "getfattr -d lists the holder once known");
+  const mode = async (path: string): Promise<number> => (await fsp.stat(path)).mode & 0o777;
+  t.ok(await until(async () => (await mode(plan)) === 0o444, 30_000), "a file held by someone else shows mode 0444 once the holder is known");
+  const ls = await run("env", ["LC_ALL=C", "ls", "-l", plan]);
+  t.match(ls.stdout, /^-r--r--r-- /, "ls -l shows it read-only");
 
   const logFrom = s.stderr().length;
   t.equal(await openError(plan, "r+"), "EACCES", "O_RDWR refused");
@@ -103,6 +107,9 @@ void t.test("a file held by someone else: holder xattrs, write opens refused wit
   // The lock ends: writing works again.
   await emu.adminDelete("/lock", { tenant: "contoso", path: planRemote });
   const from = s.events.length;
+  // Only stat: with default_permissions a non-root user's write open would meet the kernel's own
+  // refusal of mode 0444, so getattr alone must find out that the lock ended.
+  t.ok(await until(async () => (await mode(plan)) === 0o644, 60_000), "the mode is 0644 again once the lock is gone (stat alone)");
   t.ok(await until(async () => (await openError(plan, "r+")) === undefined, 60_000), "a write open succeeds once the lock is gone");
   await fsp.appendFile(plan, "after the lock\n");
   await s.waitFor("uploaded", from, 60_000);
@@ -117,6 +124,7 @@ void t.test("a file held by someone else: holder xattrs, write opens refused wit
   t.ok(await until(async () => (await xattr(notes, "checkedOutTo")) === MEGAN, 60_000), "checkedOutTo names megan");
   t.equal(await xattr(notes, "lockedBy"), undefined, "a check-out is not a co-authoring lock");
   t.equal(await openError(notes, "r+"), "EACCES", "write open of a file checked out to someone else refused");
+  t.ok(await until(async () => (await mode(notes)) === 0o444, 30_000), "a check-out by someone else shows mode 0444");
   t.equal(await fsp.readFile(notes, "utf8"), notesText, "read-only open works");
 
   // Checked out to the signed-in user: the edit is theirs to make.
@@ -125,6 +133,7 @@ void t.test("a file held by someone else: holder xattrs, write opens refused wit
   const mineText = await fsp.readFile(mine, "utf8");
   t.equal(await checkOut(emu, mineRemote, "adele"), 200, "adele checks the file out");
   t.ok(await until(async () => (await xattr(mine, "checkedOutTo")) === ADELE, 60_000), "checkedOutTo names adele");
+  t.equal(await mode(mine), 0o644, "a file checked out to the signed-in user keeps mode 0644");
   const from2 = s.events.length;
   await fsp.appendFile(mine, "edited while checked out to me\n");
   await s.waitFor("uploaded", from2, 60_000);

@@ -52,3 +52,45 @@ void t.test("failures are not remembered", async (t) => {
   t.same(await cache.get(LIB, "u1", "e1", signal), { checkedOutToMe: false }, "the next caller asks again");
   t.equal(src.calls, 2);
 });
+
+void t.test("heldNow: the last answer per version, kept past the TTL, with a change callback", async (t) => {
+  let now = 0;
+  const changes: string[] = [];
+  const src = source([
+    { checkedOutToMe: false, lockedBy: "Megan" },
+    { checkedOutToMe: false, lockedBy: "Megan" },
+    { checkedOutToMe: false },
+    { checkedOutToMe: true, checkedOutTo: "Adele" },
+    { checkedOutToMe: false, checkedOutTo: "Megan" },
+  ]);
+  const cache = new LockCache(src, 15_000, () => now, (id) => changes.push(id));
+  t.equal(cache.heldNow("u1", "e1"), undefined, "nothing known: not held");
+  await cache.get(LIB, "u1", "e1", signal);
+  await Promise.resolve();
+  t.equal(cache.heldNow("u1", "e1"), "held", "a co-authoring lock by someone else");
+  t.equal(cache.heldNow("u1", "e2"), undefined, "another version is not held");
+  t.same(changes, ["u1"], "the flip to held was reported");
+
+  now += 16_000;
+  t.equal(cache.heldNow("u1", "e1"), "stale", "past the TTL it is still held, as far as anyone knows");
+  await cache.get(LIB, "u1", "e1", signal);
+  await Promise.resolve();
+  t.equal(cache.heldNow("u1", "e1"), "held", "asked again: still held");
+  t.same(changes, ["u1"], "no flip, no report");
+
+  now += 16_000;
+  await cache.get(LIB, "u1", "e1", signal);
+  await Promise.resolve();
+  t.equal(cache.heldNow("u1", "e1"), undefined, "the lock ended");
+  t.same(changes, ["u1", "u1"], "the flip back was reported");
+
+  await cache.get(LIB, "u2", "e1", signal);
+  await Promise.resolve();
+  t.equal(cache.heldNow("u2", "e1"), undefined, "checked out to the signed-in user: not held");
+  await cache.get(LIB, "u3", "e1", signal);
+  await Promise.resolve();
+  t.equal(cache.heldNow("u3", "e1"), "held", "checked out to someone else: held");
+  cache.drop("u3");
+  t.equal(cache.heldNow("u3", "e1"), undefined, "dropped");
+  t.same(changes, ["u1", "u1", "u3", "u3"]);
+});

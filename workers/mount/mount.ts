@@ -86,6 +86,13 @@ export class Mount<H = unknown> {
     if (ino !== undefined) this.session?.notifyInvalInode(ino, 0, 0);
   }
 
+  /** Drop the kernel's cached attributes of an item (its pages stay). */
+  invalidateAttr(key: ItemKey): void {
+    const ino = this.adapter.inodes.find(key);
+    // A negative offset invalidates the attributes only (fuse_lowlevel_notify_inval_inode).
+    if (ino !== undefined) this.session?.notifyInvalInode(ino, -1, 0);
+  }
+
   /** Drop the kernel's cached name `name` in directory `parent` (created, deleted or renamed remotely). */
   invalidateEntry(parent: ItemKey, name: string): void {
     const ino = this.adapter.inodes.find(parent);

@@ -59,7 +59,7 @@ async function main(): Promise<void> {
       return {};
     },
     "cache.clear": (p) => Promise.resolve(worker.clearCache(p.includePinned === true)),
-    "upload.list": () => Promise.resolve({ uploads: worker.uploads() }),
+    "upload.list": () => Promise.resolve({ uploads: worker.uploads(), open: worker.openWrites() }),
     "upload.wait": (p, s) => worker.waitUploads(typeof p.timeoutMs === "number" ? p.timeoutMs : undefined, s),
     "worker.resolvesPath": (p) => {
       try {

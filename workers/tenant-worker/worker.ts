@@ -403,6 +403,15 @@ export class TenantWorker {
     });
   }
 
+  /**
+   * Files open for writing with unsaved changes (upload.list `open`): not journalled yet, so not
+   * in `uploads()`, but their bytes already count against the write budget.
+   */
+  openWrites(): { files: number; bytes: number } {
+    const s = this.rt.queue.status();
+    return { files: s.openFiles, bytes: s.openBytes };
+  }
+
   async waitUploads(timeoutMs: number | undefined, signal: AbortSignal): Promise<{ completed: number; failed: number }> {
     const before = this.rt.queue.status().pending;
     const wait = timeoutMs !== undefined ? AbortSignal.any([signal, AbortSignal.timeout(timeoutMs)]) : signal;

@@ -90,31 +90,48 @@ export const LOCK_STATE_TTL_MS = 15_000;
 /** The same for a write open: the refusal should rest on what SharePoint says now. */
 export const WRITE_OPEN_MAX_AGE_MS = 5_000;
 
+/** Whether a holder other than the signed-in user keeps others from writing. */
+export function heldByOther(state: LockState): boolean {
+  return state.lockedBy !== undefined || (state.checkedOutTo !== undefined && !state.checkedOutToMe);
+}
+
 /**
  * Probe answers per item, reused while the ETag the metadata store holds is unchanged and for at
  * most `ttlMs` (or a caller's shorter `maxAgeMs`). A check-out moves the ETag and shows in change
  * polling, so the next write open or getxattr after the poll asks again at once; a co-authoring
  * lock is not reported by change polling, so the age bound is what limits how late it is seen.
+ *
+ * `heldNow` answers from the last answer for the version without asking (file modes are built
+ * synchronously, per listing entry); `onHeldChange` fires when an answer flips that.
  */
 export class LockCache {
-  private readonly entries = new Map<string, { etag: string; at: number; state: Promise<LockState> }>();
+  private readonly entries = new Map<string, { etag: string; at: number; state: Promise<LockState>; settled?: LockState }>();
+  /** The last settled answer per item, kept past the TTL: a mode should not flip back on its own. */
+  private readonly lastHeld = new Map<string, { etag: string; held: boolean; at: number }>();
 
   constructor(
     private readonly source: LockSource,
     private readonly ttlMs = LOCK_STATE_TTL_MS,
     private readonly now: () => number = Date.now,
+    private readonly onHeldChange?: (uniqueId: string) => void,
   ) {}
 
   get(lib: LibraryInfo, uniqueId: string, etag: string, signal: AbortSignal, maxAgeMs = this.ttlMs): Promise<LockState> {
     const hit = this.entries.get(uniqueId);
     if (hit && hit.etag === etag && this.now() - hit.at <= Math.min(maxAgeMs, this.ttlMs)) return hit.state;
     const state = this.source.state(lib, uniqueId, signal);
-    const entry = { etag, at: this.now(), state };
+    const entry: { etag: string; at: number; state: Promise<LockState>; settled?: LockState } = { etag, at: this.now(), state };
     this.entries.set(uniqueId, entry);
-    // Failures (offline, throttled) are not cached: the next caller asks again.
-    state.catch(() => {
-      if (this.entries.get(uniqueId) === entry) this.entries.delete(uniqueId);
-    });
+    state.then(
+      (v) => {
+        entry.settled = v;
+        this.settle(uniqueId, etag, heldByOther(v));
+      },
+      // Failures (offline, throttled) are not cached: the next caller asks again.
+      () => {
+        if (this.entries.get(uniqueId) === entry) this.entries.delete(uniqueId);
+      },
+    );
     if (this.entries.size > 10_000) this.entries.delete(this.entries.keys().next().value!);
     return state;
   }
@@ -126,8 +143,28 @@ export class LockCache {
     return hit.state.catch(() => undefined);
   }
 
+  /**
+   * Whether the last answer for this version said someone else holds the file: "held", or "stale"
+   * when that answer is older than the TTL (still held as far as anyone knows: the caller asks
+   * again in the background). A co-authoring lock does not move the ETag, so only a newer answer
+   * may say it ended; a check-out's end moves the ETag and so clears this at once.
+   */
+  heldNow(uniqueId: string, etag: string | undefined): "held" | "stale" | undefined {
+    const last = this.lastHeld.get(uniqueId);
+    if (last === undefined || last.etag !== etag || !last.held) return undefined;
+    return this.now() - last.at > this.ttlMs ? "stale" : "held";
+  }
+
   /** Forget an item's answer (this mount just changed it). */
   drop(uniqueId: string): void {
     this.entries.delete(uniqueId);
+    if (this.lastHeld.delete(uniqueId)) this.onHeldChange?.(uniqueId);
+  }
+
+  private settle(uniqueId: string, etag: string, held: boolean): void {
+    const before = this.lastHeld.get(uniqueId);
+    this.lastHeld.set(uniqueId, { etag, held, at: this.now() });
+    if (this.lastHeld.size > 10_000) this.lastHeld.delete(this.lastHeld.keys().next().value!);
+    if ((before !== undefined && before.etag === etag && before.held) !== held) this.onHeldChange?.(uniqueId);
   }
 }

@@ -25,7 +25,7 @@ import { ItemReader } from "../content/item-reader.js";
 import type { RangeFetcher } from "../content/range-fetcher.js";
 import type { UploadJournal } from "../content/upload/journal.js";
 import { isLocalOnlyName } from "../content/upload/names.js";
-import type { UploadQueue } from "../content/upload/upload-queue.js";
+import type { OpenWrites, UploadQueue } from "../content/upload/upload-queue.js";
 import type { UploadedItem } from "../content/types.js";
 import type {
   AttributeChanges,
@@ -68,6 +68,8 @@ interface LocalFile {
   dirty: boolean;
   /** Journal entries not yet uploaded. */
   pending: Set<number>;
+  /** Unlinked while open: what is still written through open descriptors goes nowhere (POSIX). */
+  deleted?: boolean;
 }
 
 type Handle =
@@ -94,7 +96,7 @@ export interface TenantFsDeps {
    */
   locks?: LockSource;
   /** Called when the kernel's view of an item or a name must be dropped. */
-  onInvalidate?: (what: { content?: ItemKey; entry?: { parent: ItemKey; name: string } }) => void;
+  onInvalidate?: (what: { content?: ItemKey; attr?: ItemKey; entry?: { parent: ItemKey; name: string } }) => void;
 }
 
 export interface DriveQuota {
@@ -114,6 +116,7 @@ const QUOTA_TTL_MS = 60_000;
 const ROOT_KEY = "ns:/";
 const DIR_MODE = 0o755;
 const FILE_MODE = 0o644;
+const HELD_FILE_MODE = 0o444;
 
 function lower(s: string): string {
   return s.toLowerCase();
@@ -140,9 +143,11 @@ export class TenantFileSystem implements MountFileSystem<Handle> {
   private readonly locks: LockCache | undefined;
 
   constructor(private readonly d: TenantFsDeps) {
-    this.locks = d.locks ? new LockCache(d.locks) : undefined;
+    // A file someone else holds shows mode 0444: the kernel's cached attributes must learn it.
+    this.locks = d.locks ? new LockCache(d.locks, undefined, undefined, (id) => this.d.onInvalidate?.({ attr: this.firstKeys.get(`u:${id}`) ?? `u:${id}` })) : undefined;
     mkdirSync(d.workDir, { recursive: true, mode: 0o700 });
     d.queue.on("uploaded", (e) => this.onUploaded(e.id, e.item));
+    d.queue.trackOpenWrites(() => this.openWrites());
   }
 
   /** The key of a folder by tenant-relative path (`/Marketing/Documents/2026`): a drive's root. */
@@ -563,17 +568,37 @@ export class TenantFileSystem implements MountFileSystem<Handle> {
   }
 
   private truncateLocal(local: LocalFile, size: number): void {
+    const shrinks = size < local.size;
     ftruncateSyncPath(local.workPath, size);
     local.size = size;
     local.mtimeMs = Date.now();
     local.dirty = true;
+    // Fewer open bytes: a writer held back by write pressure may go on now.
+    if (shrinks) this.d.queue.recheckWritePressure();
+  }
+
+  /**
+   * Working copies written and not yet journalled (their close or fsync will): they count against
+   * the write budget and show in the queue's status. Lock and temp files never upload: not counted.
+   * Walks the local files (those open or waiting for upload: few), once per write admission.
+   */
+  private openWrites(): OpenWrites {
+    let files = 0;
+    let bytes = 0;
+    for (const f of this.byKey.values()) {
+      if (!f.dirty || isLocalOnlyName(f.name)) continue;
+      files++;
+      bytes += f.size;
+    }
+    return { files, bytes };
   }
 
   /** Journals the working copy: once this returns, the content survives a crash. */
   private commit(local: LocalFile): void {
     if (!local.dirty) return;
     local.dirty = false;
-    if (isLocalOnlyName(local.name)) return;
+    // A file deleted while open must not come back when its last descriptor closes.
+    if (isLocalOnlyName(local.name) || local.deleted) return;
     const parent = this.d.session.item(local.parentId);
     if (!parent) throw new KonnektError("notFound", "The folder of this file is gone.");
     const r = this.d.journal.commitFile(
@@ -628,10 +653,12 @@ export class TenantFileSystem implements MountFileSystem<Handle> {
   }
 
   private dropLocal(local: LocalFile, deleted: boolean): void {
+    if (deleted) local.deleted = true;
     if (this.byName.get(`${local.parentId}/${lower(local.name)}`) === local) this.byName.delete(`${local.parentId}/${lower(local.name)}`);
     this.byKey.delete(local.key);
     if (local.opens === 0) rmSync(local.workPath, { force: true });
     if (deleted) for (const id of local.pending) this.byJournalId.delete(id);
+    if (local.dirty) this.d.queue.recheckWritePressure();
   }
 
   private async waitForUploads(local: LocalFile, signal: AbortSignal): Promise<void> {
@@ -731,7 +758,19 @@ export class TenantFileSystem implements MountFileSystem<Handle> {
   private fileAttr(uniqueId: string, etag: string | undefined, size: number, mtimeMs: number, ctimeMs: number): ItemAttributes {
     const own = this.ownVersions.get(uniqueId);
     if (own && own.etag === etag) return { kind: "file", size, mode: FILE_MODE, mtimeMs: own.mtimeMs, ctimeMs: own.ctimeMs };
-    return { kind: "file", size, mode: FILE_MODE, mtimeMs, ctimeMs };
+    // Held by someone else (as last asked): read-only, as the write open would be refused. With
+    // default_permissions the kernel then refuses write opens itself, so no open would ask again:
+    // an answer older than the TTL is renewed in the background, and a release shows within a stat.
+    const held = this.locks?.heldNow(uniqueId, etag);
+    if (held === "stale") this.recheckHolder(uniqueId);
+    return { kind: "file", size, mode: held ? HELD_FILE_MODE : FILE_MODE, mtimeMs, ctimeMs };
+  }
+
+  private recheckHolder(uniqueId: string): void {
+    const row = this.d.session.item(uniqueId);
+    const lib = row && this.locks ? this.d.session.libraryOfRow(row) : undefined;
+    if (!row || !lib || !this.locks) return;
+    this.locks.get(lib, uniqueId, row.etag, AbortSignal.timeout(LOCK_PROBE_TIMEOUT_MS)).catch(() => undefined);
   }
 
   private rowAttr(row: ItemRow): ItemAttributes {

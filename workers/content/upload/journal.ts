@@ -42,6 +42,11 @@ export interface JournalEntry {
   /** The name the user saved (kept for events after a conflict renamed the upload). */
   originalName: string;
   uploadUrl: string | undefined;
+  /**
+   * The offset the service last acknowledged of this entry's upload session (0 without one):
+   * journalled per acknowledged fragment, so progress shows right after a restart.
+   */
+  ackedBytes: number;
   attempts: number;
   lockAttempts: number;
   lastError: string | undefined;
@@ -60,6 +65,7 @@ interface Row {
   sha256: string;
   conflict_name: string | null;
   upload_url: string | null;
+  acked_bytes: number;
   attempts: number;
   lock_attempts: number;
   last_error: string | null;
@@ -80,6 +86,7 @@ function toEntry(r: Row, stagingDir: string): JournalEntry {
     sha256: r.sha256,
     conflictName: r.conflict_name ?? undefined,
     uploadUrl: r.upload_url ?? undefined,
+    ackedBytes: r.acked_bytes,
     attempts: r.attempts,
     lockAttempts: r.lock_attempts,
     lastError: r.last_error ?? undefined,
@@ -135,8 +142,18 @@ export class UploadJournal extends EventEmitter {
         last_error TEXT, next_attempt_at INTEGER NOT NULL DEFAULT 0, created_at INTEGER NOT NULL);
       CREATE INDEX IF NOT EXISTS uploads_target ON uploads (parent_key, name, id);
     `);
+    this.migrate();
     this.removeOrphans();
     this.pendingSize = (this.db.prepare("SELECT COALESCE(SUM(size), 0) AS n FROM uploads").get() as { n: number }).n;
+  }
+
+  /**
+   * Columns added since the first version, added to a journal an older version wrote (its pending
+   * rows must survive an update). Every database goes through here, so the path is always used.
+   */
+  private migrate(): void {
+    const columns = new Set((this.db.prepare("PRAGMA table_info(uploads)").all() as Array<{ name: string }>).map((c) => c.name));
+    if (!columns.has("acked_bytes")) this.db.exec("ALTER TABLE uploads ADD COLUMN acked_bytes INTEGER NOT NULL DEFAULT 0");
   }
 
   /** Staging files without a row were never acknowledged: nobody was promised them. */
@@ -230,8 +247,14 @@ export class UploadJournal extends EventEmitter {
     return this.db.prepare("SELECT 1 FROM uploads WHERE parent_key = ? AND name = ? AND id < ? LIMIT 1").get(entry.parentKey, entry.originalName, entry.id) !== undefined;
   }
 
+  /** A new (or no) upload session: nothing of it is acknowledged yet. */
   setUploadUrl(id: number, url: string | undefined): void {
-    this.db.prepare("UPDATE uploads SET upload_url = ? WHERE id = ?").run(url ?? null, id);
+    this.db.prepare("UPDATE uploads SET upload_url = ?, acked_bytes = 0 WHERE id = ?").run(url ?? null, id);
+  }
+
+  /** The offset the service acknowledged of the entry's session (once per acknowledged fragment). */
+  setAckedBytes(id: number, offset: number): void {
+    this.db.prepare("UPDATE uploads SET acked_bytes = ? WHERE id = ?").run(offset, id);
   }
 
   /** Records a failed attempt and when to try again. */
@@ -243,7 +266,7 @@ export class UploadJournal extends EventEmitter {
 
   /** A 412: from now on this entry uploads as a conflict copy beside the server's version. */
   markConflict(id: number, conflictName: string): void {
-    this.db.prepare("UPDATE uploads SET conflict_name = ?, item_key = NULL, base_etag = NULL, upload_url = NULL, next_attempt_at = 0 WHERE id = ?").run(conflictName, id);
+    this.db.prepare("UPDATE uploads SET conflict_name = ?, item_key = NULL, base_etag = NULL, upload_url = NULL, acked_bytes = 0, next_attempt_at = 0 WHERE id = ?").run(conflictName, id);
   }
 
   /** The entry landed: forget it, and rebase later saves of the same edit onto the new ETag. */

@@ -39,3 +39,18 @@ export function conflictCopyName(name: string, who: string, when: Date): string 
   const stamp = `${when.getUTCFullYear()}-${two(when.getUTCMonth() + 1)}-${two(when.getUTCDate())} ${two(when.getUTCHours())}-${two(when.getUTCMinutes())}`;
   return `${stem} (conflict ${cleanWho(who)} ${stamp})${ext}`;
 }
+
+/** The most names `<stem> 1<ext>` … a search for a renamed upload tries (the service's own range is far smaller in practice). */
+export const MAX_SERVICE_RENAMES = 100;
+
+/**
+ * The name the service gives an upload with conflict behaviour `rename` when `name` and the `n - 1`
+ * names before this one are taken: `<stem> <n><ext>` (`Plan (conflict adele …) 1.docx`), the
+ * extension kept last — SharePoint's and the emulator's rule (emulator/graph/upload.ts `freeName`).
+ */
+export function serviceRename(name: string, n: number): string {
+  const dot = name.lastIndexOf(".");
+  const stem = dot > 0 ? name.slice(0, dot) : name;
+  const ext = dot > 0 ? name.slice(dot) : "";
+  return `${stem} ${n}${ext}`;
+}

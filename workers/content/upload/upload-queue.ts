@@ -4,7 +4,8 @@
  * - Small files (≤ smallLimitBytes) go up in one request with `If-Match` on the ETag the edit was
  *   based on; larger ones through an upload session in fragments of FRAGMENT_UNIT multiples
  *   (Graph: "each fragment a multiple of 320 KiB"). The session URL is journalled before the first
- *   fragment, so after a restart the queue asks the session where to continue
+ *   fragment and the acknowledged offset after each (progress shows at once after a restart), so
+ *   after a restart the queue asks the session where to continue
  *   (`nextExpectedRanges`) and sends only what the service does not have; an expired session is
  *   replaced by a new one.
  * - 412 (the server's file moved on): both versions are kept — the entry is re-addressed as a
@@ -12,7 +13,8 @@
  *   server's file has the staging file's content (same size and hash): then it is our own upload
  *   that committed just before a crash, and the entry is done. The same check runs when a
  *   journalled session is gone on resume, and once for a new file or conflict copy a previous run
- *   left (no If-Match would tell).
+ *   left (no If-Match would tell) — for a conflict copy also under the service's renames of its
+ *   name (` 1`, ` 2`, …), as it went up with conflict behaviour `rename`.
  * - 423 (co-authoring lock / check-out): waits and retries with backoff; after lockRetryLimit
  *   attempts the edit is kept as a conflict copy instead.
  * - Everything else retries with backoff (shouldRetry decides the delay, Retry-After honoured) and
@@ -33,9 +35,9 @@ import * as os from "node:os";
 import { KonnektError, toKonnektError } from "../../errors.js";
 import { DEFAULT_RETRY_POLICY, shouldRetry, type RetryPolicy } from "../../retry.js";
 import { linkSignals } from "../signals.js";
-import type { UploadAddress, UploadedItem, UploadOptions, UploadTarget } from "../types.js";
+import type { RemoteContent, UploadAddress, UploadedItem, UploadOptions, UploadTarget } from "../types.js";
 import type { JournalEntry, UploadJournal } from "./journal.js";
-import { conflictCopyName, isLocalOnlyName } from "./names.js";
+import { conflictCopyName, isLocalOnlyName, MAX_SERVICE_RENAMES, serviceRename } from "./names.js";
 import { quickXorOfFile } from "./quickxor.js";
 import { DEFAULT_WRITE_BUDGET_BYTES, WriteGate, type WritePressureStats } from "./write-pressure.js";
 
@@ -72,10 +74,21 @@ export interface UploadQueueOptions {
   writeThrottleMaxWaitMs?: number;
 }
 
+/** Files open for writing with changes not yet journalled (working copies written since the last close/fsync). */
+export interface OpenWrites {
+  files: number;
+  /** Their working copies' sizes: what their close will journal. */
+  bytes: number;
+}
+
 export interface QueueStatus {
   pending: number;
   bytes: number;
   active: number;
+  /** Files open for writing with unsaved changes (not in `pending` until closed or fsynced). */
+  openFiles: number;
+  /** Bytes of those files: they count against the write budget like pending bytes. */
+  openBytes: number;
   entries: Array<{ id: number; name: string; size: number; uploadedBytes: number; attempts: number; lastError?: string; nextAttemptAt: number }>;
   writePressure: WritePressureStats;
 }
@@ -116,6 +129,7 @@ export class UploadQueue extends EventEmitter<UploadQueueEvents> {
    */
   private readonly leftoverMaxId: number;
   private readonly leftoverChecked = new Set<number>();
+  private openWrites: () => OpenWrites = () => ({ files: 0, bytes: 0 });
 
   constructor(opts: UploadQueueOptions) {
     super();
@@ -129,10 +143,14 @@ export class UploadQueue extends EventEmitter<UploadQueueEvents> {
     this.retry = opts.retry ?? { ...DEFAULT_RETRY_POLICY, maxAttempts: Number.MAX_SAFE_INTEGER, maxDelayMs: MAX_BACKOFF_MS };
     this.now = opts.now ?? (() => new Date());
     setMaxListeners(0, this.stop.signal);
-    this.leftoverMaxId = this.journal.pending().at(-1)?.id ?? 0;
+    const left = this.journal.pending();
+    this.leftoverMaxId = left.at(-1)?.id ?? 0;
+    // Progress a previous run journalled: shown until the session itself is asked.
+    for (const e of left) if (e.uploadUrl !== undefined && e.ackedBytes > 0) this.acked.set(e.id, e.ackedBytes);
     this.gate = new WriteGate({
       budgetBytes: opts.writeBudgetBytes ?? DEFAULT_WRITE_BUDGET_BYTES,
-      pendingBytes: () => this.journal.pendingBytes(),
+      // Working copies being written will be journalled on close: they occupy the budget already.
+      pendingBytes: () => this.journal.pendingBytes() + this.openWrites().bytes,
       draining: () => this.active.size > 0,
       ...(opts.writeThrottleMaxWaitMs !== undefined ? { maxWaitMs: opts.writeThrottleMaxWaitMs } : {}),
     });
@@ -147,12 +165,28 @@ export class UploadQueue extends EventEmitter<UploadQueueEvents> {
     return this.gate.admit(bytes, signal);
   }
 
+  /**
+   * The write path's files open with unsaved changes (TenantFileSystem): counted in write pressure
+   * and shown in `status()`. Asked on every admission, so it must be cheap.
+   */
+  trackOpenWrites(source: () => OpenWrites): void {
+    this.openWrites = source;
+  }
+
+  /** Open unsaved bytes went down (a file truncated or deleted while open): let waiting writers on if they fit now. */
+  recheckWritePressure(): void {
+    this.gate.recheck();
+  }
+
   /** Whether an entry is being uploaded right now. */
   isActive(id: number): boolean {
     return this.active.has(id);
   }
 
-  /** Bytes of an entry the service has acknowledged (chunked uploads; 0 until known). */
+  /**
+   * Bytes of an entry the service has acknowledged (chunked uploads; 0 for single PUTs). After a
+   * restart, the offset the previous run journalled until the session is asked again.
+   */
   uploadedBytes(id: number): number {
     return this.acked.get(id) ?? 0;
   }
@@ -167,10 +201,13 @@ export class UploadQueue extends EventEmitter<UploadQueueEvents> {
 
   status(): QueueStatus {
     const entries = this.journal.pending();
+    const open = this.openWrites();
     return {
       pending: entries.length,
       bytes: entries.reduce((n, e) => n + e.size, 0),
       active: this.active.size,
+      openFiles: open.files,
+      openBytes: open.bytes,
       entries: entries.map((e) => ({
         id: e.id,
         name: e.name,
@@ -355,14 +392,32 @@ export class UploadQueue extends EventEmitter<UploadQueueEvents> {
    * The server's item at the entry's address when it holds exactly the staging file's bytes (size
    * and a content hash agree), else undefined. Undefined too when the target cannot tell (no
    * `remoteContent`, no hash it can compare): then the caller keeps both versions, the safe side.
+   *
+   * A conflict copy goes up with conflict behaviour `rename`, so the service stored it under
+   * `<stem> 1<ext>`, `<stem> 2<ext>`, … when its name was taken: those are looked at too. The
+   * service takes the first free name, so the search ends at the first of them nobody holds.
    */
   private async sameContentOnServer(entry: JournalEntry, signal: AbortSignal): Promise<UploadedItem | undefined> {
-    if (!this.target.remoteContent) return undefined;
-    const addr: UploadAddress =
-      entry.conflictName !== undefined
-        ? { parentKey: entry.parentKey, name: entry.name }
-        : { parentKey: entry.parentKey, name: entry.originalName, ...(entry.itemKey !== undefined ? { itemKey: entry.itemKey } : {}) };
-    const remote = await this.target.remoteContent(addr, signal);
+    const remoteContent = this.target.remoteContent?.bind(this.target);
+    if (!remoteContent) return undefined;
+    if (entry.conflictName === undefined) {
+      const addr: UploadAddress = { parentKey: entry.parentKey, name: entry.originalName, ...(entry.itemKey !== undefined ? { itemKey: entry.itemKey } : {}) };
+      return this.holdsStaging(entry, await remoteContent(addr, signal), signal);
+    }
+    for (let n = 0; n <= MAX_SERVICE_RENAMES; n++) {
+      const name = n === 0 ? entry.conflictName : serviceRename(entry.conflictName, n);
+      const remote = await remoteContent({ parentKey: entry.parentKey, name }, signal);
+      // The journalled name free now does not prove the copy is not at ` 1`: it may have been
+      // deleted since the service renamed around it. One look further settles that case.
+      if (!remote && n > 0) return undefined;
+      const same = await this.holdsStaging(entry, remote, signal);
+      if (same) return same;
+    }
+    return undefined;
+  }
+
+  /** `remote` when it has the staging file's size and content hash. */
+  private async holdsStaging(entry: JournalEntry, remote: RemoteContent | undefined, signal: AbortSignal): Promise<UploadedItem | undefined> {
     if (!remote || remote.item.size !== entry.size) return undefined;
     if (remote.hashes.sha256Hash !== undefined) return remote.hashes.sha256Hash.toLowerCase() === entry.sha256 ? remote.item : undefined;
     if (remote.hashes.quickXorHash !== undefined) {
@@ -374,6 +429,13 @@ export class UploadQueue extends EventEmitter<UploadQueueEvents> {
       return local === remote.hashes.quickXorHash ? remote.item : undefined;
     }
     return undefined;
+  }
+
+  /** The service has bytes up to `offset` of the entry's session: shown, and journalled for a restart. */
+  private acknowledge(id: number, offset: number): void {
+    if (this.acked.get(id) === offset) return;
+    this.acked.set(id, offset);
+    this.journal.setAckedBytes(id, offset);
   }
 
   private async upload(entry: JournalEntry, signal: AbortSignal): Promise<{ item: UploadedItem; alreadyOnServer: boolean }> {
@@ -402,7 +464,7 @@ export class UploadQueue extends EventEmitter<UploadQueueEvents> {
         url = undefined;
       } else {
         offset = st.nextExpected;
-        this.acked.set(entry.id, offset);
+        this.acknowledge(entry.id, offset);
       }
     }
     if (url === undefined) {
@@ -431,12 +493,12 @@ export class UploadQueue extends EventEmitter<UploadQueueEvents> {
           // 416: the service already has this range (e.g. the answer to our last fragment was lost).
           if (e.code === "invalidArgument" && typeof e.data.nextExpected === "number") {
             offset = e.data.nextExpected;
-            this.acked.set(entry.id, offset);
+            this.acknowledge(entry.id, offset);
             continue;
           }
           throw e;
         }
-        if (!res.done) this.acked.set(entry.id, res.nextExpected);
+        if (!res.done) this.acknowledge(entry.id, res.nextExpected);
         this.emit("fragment", { id: entry.id, start: offset, end: offset + len, total: entry.size });
         if (res.done) return { item: res.item, alreadyOnServer: false };
         offset = res.nextExpected;

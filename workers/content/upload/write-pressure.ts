@@ -2,7 +2,9 @@
  * Write pressure (KONNEKT's rule: under write pressure slow writers rather than fail them).
  *
  * Bytes journalled and not yet uploaded occupy the staging area, which counts against the tenant's
- * cache budget. While they exceed WRITE_THROTTLE_SHARE of the budget, a writer's admission waits
+ * cache budget; so do the working copies of files open for writing with unsaved changes (their
+ * close journals them), or one application writing one huge file would not be slowed until it
+ * closed it. While they exceed WRITE_THROTTLE_SHARE of the budget, a writer's admission waits
  * until uploads drain below it — an awaitable delay, never an error. A writer is let through at
  * once when nothing is pending (one file larger than the threshold must not wait for itself), when
  * nothing is draining (offline, every entry waiting out a backoff: waiting would not help, and
@@ -23,6 +25,8 @@ export const DEFAULT_MAX_THROTTLE_MS = 60_000;
 export interface WritePressureStats {
   /** Pending upload bytes above which writers wait. */
   thresholdBytes: number;
+  /** What is compared with it now: bytes journalled and not uploaded, plus unsaved bytes of files open for writing. */
+  pendingBytes: number;
   /** Writers waiting now. */
   waiting: number;
   /** Admissions that had to wait, since start. */
@@ -42,7 +46,7 @@ interface Waiter {
 
 export interface WriteGateOptions {
   budgetBytes: number;
-  /** Bytes journalled and not yet uploaded. */
+  /** Bytes journalled and not yet uploaded, plus those of working copies not yet journalled. */
   pendingBytes: () => number;
   /** Whether an upload is in flight (so waiting can end). */
   draining: () => boolean;
@@ -114,7 +118,7 @@ export class WriteGate {
   }
 
   stats(): WritePressureStats {
-    return { thresholdBytes: this.thresholdBytes, waiting: this.waiters.length, writersThrottled: this.throttled, valveReleases: this.valve };
+    return { thresholdBytes: this.thresholdBytes, pendingBytes: this.opts.pendingBytes(), waiting: this.waiters.length, writersThrottled: this.throttled, valveReleases: this.valve };
   }
 
   private fits(bytes: number, alreadyAdmitted: number): boolean {

@@ -37,7 +37,7 @@ import { median } from "./stats.js";
 const execFileP = promisify(execFile);
 const FILE_SIZE = 1024 * MiB;
 const READ = 128 * 1024;
-const RUNS = 3;
+const RUNS = Number(process.env.CONTENT_BENCH_RUNS ?? 3);
 
 const round = (n: number, d = 1): number => Math.round(n * 10 ** d) / 10 ** d;
 
@@ -123,7 +123,8 @@ export async function benchContentRead(): Promise<{ name: string; figures: Recor
       curlCpu.push(childCpuSeconds() - childBefore);
       const curlRate = Number(stdout) / MiB;
       cold.curl.push(curlRate);
-      for (const kind of ["piscina", "inline"] as const) {
+      // Which fetcher runs first alternates per round: the one right after curl met a different machine.
+      for (const kind of i % 2 === 0 ? (["piscina", "inline"] as const) : (["inline", "piscina"] as const)) {
         const emu0 = cpuSecondsOf(emu.process.pid);
         const rate = await withReader(pools[kind], 2 * FILE_SIZE, async (r) => {
           const cpu0 = process.cpuUsage();
@@ -134,6 +135,7 @@ export async function benchContentRead(): Promise<{ name: string; figures: Recor
           return v;
         });
         coldCost[kind].emuCpu.push(cpuSecondsOf(emu.process.pid) - emu0);
+        if (process.env.BENCH_VERBOSE) process.stderr.write(`round ${i} ${kind}: ${round(rate)} MiB/s, curl ${round(curlRate)}\n`);
         cold[kind].push(rate);
         cold[`${kind}Ratio`].push(rate / curlRate);
       }

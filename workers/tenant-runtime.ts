@@ -57,7 +57,11 @@ export class TenantRuntime {
 
   constructor(readonly opts: TenantRuntimeOptions) {
     this.engine = new TenantEngine(opts);
-    this.cache = ContentCache.open({ dir: join(opts.cacheDir, "content"), capBytes: opts.cacheCapBytes });
+    // Bytes that stop being an item's content must stop being served from the mount's direct ranges.
+    this.cache = ContentCache.open({ dir: join(opts.cacheDir, "content"), capBytes: opts.cacheCapBytes, onInvalidate: (id, reason) => {
+        if (reason !== "evict") this.fs?.revokeDirect(id);
+      },
+    });
     this.fetcher = opts.fetcher === "inline" ? new InlineRangeFetcher() : new PiscinaRangeFetcher();
     this.router = new ContentRouter(() => this.engine.session.libraries(), this.engine.auth, opts.ca);
     this.journal = UploadJournal.open({ stateDir: opts.stateDir });
@@ -153,6 +157,13 @@ export class TenantRuntime {
       ...(changed ? { content: `u:${e.uniqueId}` } : {}),
       ...(e.parentId ? { entry: { parent: `u:${e.parentId}`, name: e.name } } : {}),
     });
+  }
+
+  /** Reads the tenant's mounts answered from cached bytes without JavaScript (direct ranges). */
+  directReads(): number {
+    let n = 0;
+    for (const m of this.mounts.values()) n += m.directReads();
+    return n;
   }
 
   private invalidate(what: { content?: string; attr?: string; entry?: { parent: string; name: string } }): void {

@@ -139,6 +139,7 @@ void OnOpen(fuse_req_t req, fuse_ino_t ino, fuse_file_info* fi) {
 }
 
 void OnRead(fuse_req_t req, fuse_ino_t ino, size_t size, off_t off, fuse_file_info* fi) {
+  if (fi != nullptr && Of(req)->TryDirectRead(req, fi->fh, size, off)) return;
   Op* op = NewOp(OpKind::Read, req);
   op->ino = ino;
   op->size = size;

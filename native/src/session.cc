@@ -143,6 +143,9 @@ Napi::Function Session::Define(Napi::Env env) {
                          InstanceMethod("replyReaddir", &Session::ReplyReaddir),
                          InstanceMethod("notifyInvalInode", &Session::NotifyInvalInode),
                          InstanceMethod("notifyInvalEntry", &Session::NotifyInvalEntry),
+                         InstanceMethod("setDirect", &Session::SetDirect),
+                         InstanceMethod("clearDirect", &Session::ClearDirect),
+                         InstanceMethod("directReads", &Session::DirectReads),
                      });
 }
 
@@ -413,6 +416,7 @@ void Session::Stop() {
     left.swap(pending_);
   }
   for (auto& kv : left) fuse_reply_err(kv.second.req, EIO);
+  ClearAllDirect();
   fuse_session_unmount(se_);
   fuse_session_destroy(se_);  // closes /dev/fuse: the kernel aborts what is still waiting
   se_ = nullptr;
@@ -525,6 +529,73 @@ Napi::Value Session::ReplyFd(const Napi::CallbackInfo& info) {
   }
   fd_cv_.notify_one();
   return Napi::Boolean::New(info.Env(), true);
+}
+
+bool Session::TryDirectRead(fuse_req_t req, uint64_t fh, size_t size, off_t off) {
+  if (off < 0) return false;
+  std::shared_lock<std::shared_mutex> lock(direct_mu_);
+  auto it = direct_.find(fh);
+  if (it == direct_.end()) return false;
+  const DirectRange& d = it->second;
+  uint64_t from = static_cast<uint64_t>(off);
+  if (from < d.start || from > d.end) return false;
+  // A read that runs past the range is the core's to answer, unless the range ends the file.
+  if (from + size > d.end && !d.at_eof) return false;
+  size_t length = static_cast<size_t>(std::min<uint64_t>(size, d.end - from));
+  fuse_bufvec bv = FUSE_BUFVEC_INIT(length);
+  bv.buf[0].flags = static_cast<fuse_buf_flags>(FUSE_BUF_IS_FD | FUSE_BUF_FD_SEEK);
+  bv.buf[0].fd = d.fd;
+  bv.buf[0].pos = d.fd_offset + static_cast<int64_t>(from - d.start);
+  fuse_reply_data(req, &bv, FUSE_BUF_SPLICE_MOVE);
+  direct_reads_.fetch_add(1, std::memory_order_relaxed);
+  return true;
+}
+
+// setDirect(fh, fd, start, end, fdOffset, atEof): until cleared, reads of handle `fh` inside
+// [start, end) are answered from `fd` by the loop thread that receives them. The caller keeps the
+// bytes in place until clearDirect(fh) returned; the descriptor is duplicated here.
+Napi::Value Session::SetDirect(const Napi::CallbackInfo& info) {
+  if (state_ != State::Mounted) return Napi::Boolean::New(info.Env(), false);
+  uint64_t fh = static_cast<uint64_t>(info[0].As<Napi::Number>().Int64Value());
+  int fd = fcntl(info[1].As<Napi::Number>().Int32Value(), F_DUPFD_CLOEXEC, 0);
+  if (fd < 0) return Napi::Boolean::New(info.Env(), false);
+  DirectRange d{fd, static_cast<uint64_t>(info[2].As<Napi::Number>().Int64Value()), static_cast<uint64_t>(info[3].As<Napi::Number>().Int64Value()),
+                info[4].As<Napi::Number>().Int64Value(), info[5].ToBoolean().Value()};
+  int old = -1;
+  {
+    std::unique_lock<std::shared_mutex> lock(direct_mu_);
+    auto it = direct_.find(fh);
+    if (it != direct_.end()) old = it->second.fd;
+    direct_[fh] = d;
+  }
+  if (old >= 0) close(old);
+  return Napi::Boolean::New(info.Env(), true);
+}
+
+// clearDirect(fh): reads of `fh` go to JavaScript again; when this returns, no reply uses the
+// range's bytes any more.
+Napi::Value Session::ClearDirect(const Napi::CallbackInfo& info) {
+  uint64_t fh = static_cast<uint64_t>(info[0].As<Napi::Number>().Int64Value());
+  int old = -1;
+  {
+    std::unique_lock<std::shared_mutex> lock(direct_mu_);
+    auto it = direct_.find(fh);
+    if (it == direct_.end()) return Napi::Boolean::New(info.Env(), false);
+    old = it->second.fd;
+    direct_.erase(it);
+  }
+  close(old);
+  return Napi::Boolean::New(info.Env(), true);
+}
+
+Napi::Value Session::DirectReads(const Napi::CallbackInfo& info) {
+  return Napi::Number::New(info.Env(), static_cast<double>(direct_reads_.load(std::memory_order_relaxed)));
+}
+
+void Session::ClearAllDirect() {
+  std::unique_lock<std::shared_mutex> lock(direct_mu_);
+  for (auto& kv : direct_) close(kv.second.fd);
+  direct_.clear();
 }
 
 Napi::Value Session::ReplyWrite(const Napi::CallbackInfo& info) {

@@ -27,6 +27,7 @@
 #include <cstdint>
 #include <deque>
 #include <mutex>
+#include <shared_mutex>
 #include <string>
 #include <thread>
 #include <unordered_map>
@@ -130,6 +131,16 @@ class Session : public Napi::ObjectWrap<Session> {
   Napi::Value NotifyInvalInode(const Napi::CallbackInfo& info);
   Napi::Value NotifyInvalEntry(const Napi::CallbackInfo& info);
   Napi::Value IsMounted(const Napi::CallbackInfo& info);
+  Napi::Value SetDirect(const Napi::CallbackInfo& info);
+  Napi::Value ClearDirect(const Napi::CallbackInfo& info);
+  Napi::Value DirectReads(const Napi::CallbackInfo& info);
+
+ public:
+  // Called on a loop thread for every READ: answers it at once when the handle has a direct range
+  // covering it (see SetDirect), without a round trip through JavaScript.
+  bool TryDirectRead(fuse_req_t req, uint64_t fh, size_t size, off_t off);
+
+ private:
 
   fuse_req_t Take(const Napi::CallbackInfo& info);  // removes the request named by info[0]
   void Loop();
@@ -177,6 +188,22 @@ class Session : public Napi::ObjectWrap<Session> {
   std::condition_variable fd_cv_;
   std::deque<FdJob> fd_jobs_;
   bool fd_stop_ = false;
+
+  // Direct ranges: per open handle, item bytes [start, end) that sit in `fd` (our own dup, closed
+  // when the range is replaced or cleared) from `fd_offset`, and that JavaScript keeps in place
+  // until it clears the range. Loop threads read under a shared lock and hold it while they
+  // splice, so ClearDirect returns only once no reply uses the descriptor any more.
+  struct DirectRange {
+    int fd;
+    uint64_t start;
+    uint64_t end;
+    int64_t fd_offset;
+    bool at_eof;  // `end` is the file's end: a read past it is answered short (EOF)
+  };
+  std::shared_mutex direct_mu_;
+  std::unordered_map<uint64_t, DirectRange> direct_;
+  std::atomic<uint64_t> direct_reads_{0};
+  void ClearAllDirect();
 };
 
 const fuse_lowlevel_ops& LowLevelOps();

@@ -10,6 +10,8 @@ import * as path from "node:path";
 import type { Test } from "tap";
 import { uniqueIdFromGraphItemId } from "../../emulator/graph/ids.js";
 import { GraphDrive } from "../../workers/content/graph-drive.js";
+import { UploadJournal } from "../../workers/content/upload/journal.js";
+import { FRAGMENT_UNIT, UploadQueue, type UploadQueueEvents } from "../../workers/content/upload/upload-queue.js";
 import { startEmulator, fetchJson, type TestEmulator, type RequestLogEntry } from "../helpers/emulator.js";
 
 export const MiB = 1024 * 1024;
@@ -145,4 +147,29 @@ export async function runChildUntil(t: Test, script: string, cfg: Record<string,
     });
   });
   return lines;
+}
+
+/** A queue over the journal a killed run left (not started), with what it reports. */
+export interface RestartedQueue {
+  journal: UploadJournal;
+  queue: UploadQueue;
+  uploaded: Array<UploadQueueEvents["uploaded"][0]>;
+  conflicts: string[];
+}
+
+/** Fast retries: the tests wait on outcomes, not on backoff. */
+export const FAST_RETRY = { maxAttempts: 1e9, baseDelayMs: 30, maxDelayMs: 1500 };
+
+export function restartQueue(t: Test, env: ContentEnv, stateDir: string, smallLimitBytes: number): RestartedQueue {
+  const journal = UploadJournal.open({ stateDir });
+  const queue = new UploadQueue({ journal, target: env.drive, who: "adele", retry: FAST_RETRY, smallLimitBytes, fragmentBytes: 2 * FRAGMENT_UNIT });
+  t.teardown(async () => {
+    await queue.destroy();
+    journal.close();
+  });
+  const uploaded: RestartedQueue["uploaded"] = [];
+  const conflicts: string[] = [];
+  queue.on("uploaded", (u) => uploaded.push(u));
+  queue.on("conflict", (c) => conflicts.push(c.copyName));
+  return { journal, queue, uploaded, conflicts };
 }

@@ -94,3 +94,62 @@ void t.test("a journal written by the previous version (no acked_bytes column) i
   again.close();
   t.end();
 });
+
+void t.test("readdress moves pending entries to a new address and rebases those based on the given ETag; discard drops entries", (t) => {
+  const dir = stateDir(t);
+  const j = UploadJournal.open({ stateDir: dir });
+  const newFile = j.commitBytes({ parentKey: "p", name: "draft.txt" }, undefined, Buffer.from("one"));
+  const newFile2 = j.commitBytes({ parentKey: "p", name: "draft.txt" }, undefined, Buffer.from("two"));
+  const edit = j.commitBytes({ parentKey: "p", name: "Plan.txt", itemKey: "d/item1" }, '"{P},1"', Buffer.from("edit"));
+  const older = j.commitBytes({ parentKey: "p", name: "Plan.txt", itemKey: "d/item1" }, '"{P},0"', Buffer.from("stale base"));
+  if (newFile.localOnly || newFile2.localOnly || edit.localOnly || older.localOnly) throw new Error("journalled");
+  j.setUploadUrl(newFile.id, "https://upload/session");
+
+  // A rename of a new file: the address moves, nothing else; the session for the old address goes.
+  t.same(j.readdress([newFile.id, newFile2.id], { parentKey: "q", name: "final.txt" }), [newFile.id, newFile2.id]);
+  const moved = j.get(newFile.id);
+  t.equal(moved?.parentKey, "q");
+  t.equal(moved?.name, "final.txt");
+  t.equal(moved?.originalName, "final.txt");
+  t.equal(moved?.itemKey, undefined);
+  t.equal(moved?.baseEtag, undefined);
+  t.equal(moved?.uploadUrl, undefined, "a session opened for the old address is dropped");
+  t.ok(j.hasOlderForTarget(j.get(newFile2.id)!), "the second save still waits for the first, under the new address");
+
+  // A new file saved over an existing item: the entries become edits of it, based on its ETag.
+  t.same(j.readdress([newFile.id, newFile2.id], { parentKey: "q", name: "Target.docx", itemKey: "d/item9" }, { from: undefined, to: '"{T},4"' }), [newFile.id, newFile2.id]);
+  t.equal(j.get(newFile2.id)?.itemKey, "d/item9");
+  t.equal(j.get(newFile2.id)?.baseEtag, '"{T},4"');
+
+  // A rename of an edited item: entries based on the pre-move ETag move on, others keep theirs (a real conflict stays one).
+  t.same(j.readdress([edit.id, older.id], { parentKey: "r", name: "Plan v2.txt", itemKey: "d/item1" }, { from: '"{P},1"', to: '"{P},2"' }), [edit.id, older.id]);
+  t.equal(j.get(edit.id)?.baseEtag, '"{P},2"');
+  t.equal(j.get(older.id)?.baseEtag, '"{P},0"');
+  t.equal(j.get(edit.id)?.name, "Plan v2.txt");
+
+  // A conflict copy keeps its own address.
+  j.markConflict(older.id, "Plan (conflict x 2026-01-01 00-00).txt");
+  t.same(j.readdress([older.id], { parentKey: "s", name: "other.txt" }), []);
+  t.equal(j.get(older.id)?.parentKey, "r");
+
+  // discard: rows and staging files go, pending bytes follow; unknown ids are ignored.
+  const staging = j.get(newFile.id)!.stagingPath;
+  const before = j.pendingBytes();
+  t.same(j.discard([newFile.id, 999_999]), [newFile.id]);
+  t.equal(j.get(newFile.id), undefined);
+  t.notOk(fs.existsSync(staging), "its staging file is removed");
+  t.equal(j.pendingBytes(), before - 3);
+  j.close();
+  const again = UploadJournal.open({ stateDir: dir });
+  t.same(
+    again.pending().map((e) => [e.id, e.name]),
+    [
+      [newFile2.id, "Target.docx"],
+      [edit.id, "Plan v2.txt"],
+      [older.id, "Plan (conflict x 2026-01-01 00-00).txt"],
+    ],
+    "the changes are durable",
+  );
+  again.close();
+  t.end();
+});

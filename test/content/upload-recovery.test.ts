@@ -13,10 +13,10 @@ import { quickXorHash } from "../../emulator/store/quickxor.js";
 import { UploadJournal } from "../../workers/content/upload/journal.js";
 import { QuickXor, quickXorOfFile } from "../../workers/content/upload/quickxor.js";
 import { UploadQueue, FRAGMENT_UNIT, type UploadQueueEvents } from "../../workers/content/upload/upload-queue.js";
-import { contentEnv, MiB, patternBytes, runChildUntil, TENANT, uploadFile, type ContentEnv } from "./helpers.js";
+import { contentEnv, FAST_RETRY, MiB, patternBytes, restartQueue, runChildUntil, TENANT, uploadFile, type ContentEnv, type RestartedQueue } from "./helpers.js";
 
 const CHILD = fileURLToPath(new URL("./fixtures/commit-crash-child.js", import.meta.url));
-const FAST = { maxAttempts: 1e9, baseDelayMs: 30, maxDelayMs: 1500 };
+const FAST = FAST_RETRY;
 
 function sha(b: Buffer): string {
   return createHash("sha256").update(b).digest("hex");
@@ -36,25 +36,8 @@ void t.test("QuickXor matches the service's hash (emulator implementation) for o
   t.equal(await quickXorOfFile(file), quickXorHash(big), "a file read in steps");
 });
 
-interface Restarted {
-  journal: UploadJournal;
-  queue: UploadQueue;
-  uploaded: Array<UploadQueueEvents["uploaded"][0]>;
-  conflicts: string[];
-}
-
-function restart(t: Test, env: ContentEnv, stateDir: string): Restarted {
-  const journal = UploadJournal.open({ stateDir });
-  const queue = new UploadQueue({ journal, target: env.drive, who: "adele", retry: FAST, smallLimitBytes: 64 * 1024, fragmentBytes: 2 * FRAGMENT_UNIT });
-  t.teardown(async () => {
-    await queue.destroy();
-    journal.close();
-  });
-  const uploaded: Restarted["uploaded"] = [];
-  const conflicts: string[] = [];
-  queue.on("uploaded", (u) => uploaded.push(u));
-  queue.on("conflict", (c) => conflicts.push(c.copyName));
-  return { journal, queue, uploaded, conflicts };
+function restart(t: Test, env: ContentEnv, stateDir: string): RestartedQueue {
+  return restartQueue(t, env, stateDir, 64 * 1024);
 }
 
 void t.test("crash after the service committed: the restart recognises the upload by its hash", async (t) => {

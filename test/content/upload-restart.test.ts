@@ -11,12 +11,10 @@ import { fileURLToPath } from "node:url";
 import t, { type Test } from "tap";
 import { UploadJournal } from "../../workers/content/upload/journal.js";
 import { conflictCopyName, serviceRename } from "../../workers/content/upload/names.js";
-import { FRAGMENT_UNIT, UploadQueue, type UploadQueueEvents } from "../../workers/content/upload/upload-queue.js";
-import { contentEnv, MiB, patternBytes, runChildUntil, TENANT, uploadFile, type ContentEnv } from "./helpers.js";
+import { contentEnv, MiB, patternBytes, restartQueue, runChildUntil, TENANT, uploadFile, type ContentEnv, type RestartedQueue } from "./helpers.js";
 
 const CONFLICT_CHILD = fileURLToPath(new URL("./fixtures/conflict-crash-child.js", import.meta.url));
 const UPLOAD_CHILD = fileURLToPath(new URL("./fixtures/upload-child.js", import.meta.url));
-const FAST = { maxAttempts: 1e9, baseDelayMs: 30, maxDelayMs: 1500 };
 const SMALL_LIMIT = 64 * 1024;
 /** The conflict copies' clock: fixed, so the test knows their names before the child makes them. */
 const NOW = "2026-11-27T14:05:00Z";
@@ -25,26 +23,8 @@ function sha(b: Buffer): string {
   return createHash("sha256").update(b).digest("hex");
 }
 
-interface Restarted {
-  journal: UploadJournal;
-  queue: UploadQueue;
-  uploaded: Array<UploadQueueEvents["uploaded"][0]>;
-  conflicts: string[];
-}
-
-/** A new queue over the journal a killed run left (not started). */
-function restart(t: Test, env: ContentEnv, stateDir: string): Restarted {
-  const journal = UploadJournal.open({ stateDir });
-  const queue = new UploadQueue({ journal, target: env.drive, who: "adele", retry: FAST, smallLimitBytes: SMALL_LIMIT, fragmentBytes: 2 * FRAGMENT_UNIT });
-  t.teardown(async () => {
-    await queue.destroy();
-    journal.close();
-  });
-  const uploaded: Restarted["uploaded"] = [];
-  const conflicts: string[] = [];
-  queue.on("uploaded", (u) => uploaded.push(u));
-  queue.on("conflict", (c) => conflicts.push(c.copyName));
-  return { journal, queue, uploaded, conflicts };
+function restart(t: Test, env: ContentEnv, stateDir: string): RestartedQueue {
+  return restartQueue(t, env, stateDir, SMALL_LIMIT);
 }
 
 void t.test("a conflict copy committed under the service's rename before a kill -9 is found after the restart", async (t) => {

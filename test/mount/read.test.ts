@@ -108,6 +108,37 @@ void t.test("a descriptor range with a release callback is released once the ker
   t.ok(last.out > 0, `ranges handed out: ${last.out}, released: ${last.released}`);
 });
 
+void t.test("direct ranges: after one read, the loop threads answer a handle's reads themselves", async (t) => {
+  const dir = tempDir(t);
+  const data = randomBytes(3 * 1024 * 1024 + 4097);
+  const backing = join(dir, "backing.bin");
+  await fsp.writeFile(backing, data);
+  const s = await serve(t, { dir, backing: { "data.direct": backing, "data.bin": backing } });
+  const file = join(s.mnt, "disk", "data.direct");
+  const stat = async (): Promise<Record<string, number>> => {
+    const names = ["fdReads", "directOut", "directAttached", "directReleases"];
+    const py = await run("python3", ["-c", `import os,sys; p=sys.argv[1]; print(' '.join(os.getxattr(p,'user.konnekt.'+n).decode() for n in ${JSON.stringify(names)}))`, s.mnt]);
+    const values = py.stdout.trim().split(" ").map(Number);
+    return Object.fromEntries(names.map((n, i) => [n, values[i] ?? NaN]));
+  };
+  // The same bytes without direct ranges: how many reads reach the core for one whole-file read.
+  const plain0 = await stat();
+  t.equal((await run("sha256sum", [join(s.mnt, "disk", "data.bin")])).stdout.split(" ")[0], sha(data));
+  const perPlainRead = ((await stat()).fdReads ?? 0) - (plain0.fdReads ?? 0);
+  const before = await stat();
+  const [a, b] = await Promise.all([run("sha256sum", [file]), run("sha256sum", [file])]);
+  t.equal(a.stdout.split(" ")[0], sha(data), "first reader: every byte right");
+  t.equal(b.stdout.split(" ")[0], sha(data), "second reader at the same time");
+  const after = await stat();
+  const toCore = (after.fdReads ?? 0) - (before.fdReads ?? 0);
+  t.ok(perPlainRead >= 8, `a whole-file read without direct ranges sends the core ${perPlainRead} reads`);
+  t.ok(toCore >= 1 && toCore <= perPlainRead / 2, `two readers with direct ranges sent it ${toCore}`);
+  t.ok((after.directAttached ?? 0) >= 1, "direct ranges were served");
+  let last: Record<string, number> = {};
+  t.ok(await until(async () => ((last = await stat()), last.directOut === last.directReleases)), "every direct range offered was released once its handles closed");
+  t.ok((last.directOut ?? 0) > 0, `offered ${last.directOut}, released ${last.directReleases}`);
+});
+
 void t.test("a mount asked for more read-ahead gets it where it may, else says why not", async (t) => {
   const s = await serve(t, { readaheadKb: 4096 });
   await fsp.readFile(join(s.mnt, "hello.txt")); // INIT is answered before the first request

@@ -54,11 +54,11 @@ export async function remoteText(emu: TestEmulator, serverRelativePath: string, 
 let nextCommand = 1;
 
 /** Sends a command to the tenant fixture (see serve-tenant.ts) and waits for its answer. */
-export async function command(s: Served, cmd: "idle" | "mount" | "unmount" | "clearCache", extra: { mountpoint?: string; subtree?: string } = {}, timeoutMs = 240_000): Promise<FixtureEvent> {
+export async function command(s: Served, cmd: "idle" | "mount" | "unmount" | "clearCache" | "stats", extra: { mountpoint?: string; subtree?: string } = {}, timeoutMs = 240_000): Promise<FixtureEvent> {
   const id = nextCommand++;
   const from = s.events.length;
   s.child.stdin?.write(`${JSON.stringify({ cmd, id, ...extra })}\n`);
-  const answer = { idle: "idle", mount: "mounted", unmount: "unmounted", clearCache: "cleared" }[cmd];
+  const answer = { idle: "idle", mount: "mounted", unmount: "unmounted", clearCache: "cleared", stats: "stats" }[cmd];
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const hit = s.events.slice(from).find((e) => (e.event === answer || e.event === "failed") && e.id === id);

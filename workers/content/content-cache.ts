@@ -326,6 +326,11 @@ export class ContentCache {
     this.evictUntil(this.capBytes);
   }
 
+  /** The size cap in bytes (cheap, unlike stats()). */
+  get cap(): number {
+    return this.capBytes;
+  }
+
   stats(): CacheStats {
     return {
       capBytes: this.capBytes,
@@ -598,6 +603,13 @@ export class CacheEntry {
       if (!st || !st.ranges.covers(s, e)) return false;
     }
     return true;
+  }
+
+  /** Where the cached run of bytes that starts at `start` ends (at most `limit`); `start` if none. */
+  presentEnd(start: number, limit: number): number {
+    if (this.item.stale) return start;
+    const first = this.holes(start, limit)[0];
+    return first ? first.start : limit;
   }
 
   /** Missing item byte ranges inside [start, end). */

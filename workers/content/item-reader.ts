@@ -150,6 +150,26 @@ export class ItemReader {
     return this.readInto(offset, length, signal, true);
   }
 
+  /**
+   * The cached run of bytes from `pos` to the first gap or the end of its cache segment, held as a
+   * descriptor slice, for a platform layer that answers the next reads of a file itself
+   * (mount/types.ts DirectRange); at most `maxBytes`. Undefined when the run is shorter than
+   * `minBytes` (and does not end the file). Those reads never reach this reader, so it counts the run as read: the next
+   * read at its end is still sequential, and read-ahead is started past it now.
+   */
+  directRun(pos: number, minBytes: number, maxBytes = Infinity): (FdSlice & { start: number; end: number; atEof: boolean }) | undefined {
+    if (this.closed || !this.entry.valid || pos < 0 || pos >= this.size) return undefined;
+    const seg = this.opts.cache.segmentBytes;
+    const limit = Math.min(this.size, (Math.floor(pos / seg) + 1) * seg, pos + maxBytes);
+    const end = this.entry.presentEnd(pos, limit);
+    if (end - pos < minBytes && !(end === this.size && end > pos)) return undefined;
+    const sl = this.entry.slice(pos, end);
+    if (!sl) return undefined;
+    this.lastEnd = Math.max(this.lastEnd, end);
+    if (this.window > 0) this.readahead(end, Math.min(this.size, end + this.window));
+    return { ...sl, start: pos, end, atEof: end === this.size };
+  }
+
   /** Fetches [start, end) into the cache (pinning, "always available offline"). */
   async prefetch(start: number, end: number, signal: AbortSignal, onProgress?: (done: number, total: number) => void): Promise<void> {
     const stop = Math.min(end, this.size);

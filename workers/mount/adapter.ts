@@ -16,7 +16,7 @@ import { KonnektError } from "../errors.js";
 import { ERRNO, errnoOf, type ErrnoLogger } from "./errno.js";
 import type { FuseAttr, FuseDirEntry, FuseEntry, FuseRequest, NativeSession, RequestOp } from "./fuse.js";
 import { GENERATION, InodeTable, ROOT_INO } from "./inodes.js";
-import type { DirEntry, ItemAttributes, ItemKey, MountFileSystem, OpenIntent } from "./types.js";
+import type { DirEntry, ItemAttributes, ItemKey, MountFileSystem, OpenIntent, DirectRange } from "./types.js";
 
 const S_IFDIR = 0o040000;
 const S_IFREG = 0o100000;
@@ -80,6 +80,8 @@ export class MountAdapter<H> {
   private idleWaiters: (() => void)[] = [];
   /** Fd replies still being written by a native reply worker: their release waits for `replied`. */
   private readonly fdReplies = new Map<number, () => void>();
+  /** Direct ranges the session serves per file handle (see DirectRange). */
+  private readonly directs = new Map<number, DirectRange>();
   private nextFdToken = 1;
   private session: NativeSession | undefined;
 
@@ -110,8 +112,9 @@ export class MountAdapter<H> {
   async shutdown(): Promise<void> {
     for (const f of this.inflight.values()) f.controller.abort();
     // The session is stopped: its reply workers are joined, so no descriptor is in use any more.
-    const releases = [...this.fdReplies.values()];
+    const releases = [...this.fdReplies.values(), ...[...this.directs.values()].map((d) => () => d.release())];
     this.fdReplies.clear();
+    this.directs.clear();
     for (const release of releases) this.releaseRange(release);
     const files = [...this.files.values()];
     this.files.clear();
@@ -362,11 +365,13 @@ export class MountAdapter<H> {
         const length = Math.max(0, Math.min(r.length, req.size));
         if (!r.release) {
           n.replyFd(req.id, r.fd, r.position, length, 0);
+          if (r.direct) this.serveDirect(n, req.fh, r.direct);
           return;
         }
         const token = this.nextFdToken++;
         if (n.replyFd(req.id, r.fd, r.position, length, token)) this.fdReplies.set(token, r.release);
         else this.releaseRange(r.release);
+        if (r.direct) this.serveDirect(n, req.fh, r.direct);
         return;
       }
       case "write": {
@@ -386,6 +391,7 @@ export class MountAdapter<H> {
       case "release": {
         const f = this.files.get(req.fh);
         this.files.delete(req.fh);
+        this.revokeDirect(req.fh);
         // The kernel does not wait for release; answer first so close(2) never blocks on the core.
         this.finish(req.id, ERRNO.ok);
         if (f) {
@@ -459,6 +465,29 @@ export class MountAdapter<H> {
         this.finish(req.id, ERRNO.ok);
         return;
     }
+  }
+
+  /** Lets the session answer the handle's next reads inside `d` itself. */
+  private serveDirect(n: NativeSession, fh: number, d: DirectRange): void {
+    const before = this.directs.get(fh);
+    if (!this.files.has(fh) || !n.setDirect(fh, d.fd, d.start, d.end, d.position, d.atEof)) {
+      this.releaseRange(() => d.release());
+      return;
+    }
+    // setDirect replaced the previous range natively: its bytes are no longer used.
+    this.directs.set(fh, d);
+    if (before) this.releaseRange(() => before.release());
+    d.attach(() => {
+      if (this.directs.get(fh) === d) this.revokeDirect(fh);
+    });
+  }
+
+  private revokeDirect(fh: number): void {
+    const d = this.directs.get(fh);
+    if (!d) return;
+    this.directs.delete(fh);
+    this.session?.clearDirect(fh);
+    this.releaseRange(() => d.release());
   }
 
   private releaseRange(release: () => void): void {

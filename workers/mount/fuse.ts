@@ -134,6 +134,16 @@ export interface NativeSession {
   replyReaddir(id: number, size: number, plus: boolean, entries: FuseDirEntry[]): number;
   notifyInvalInode(ino: number, offset: number, length: number): boolean;
   notifyInvalEntry(parent: number, name: string): boolean;
+  /**
+   * From now on the loop threads answer reads of handle `fh` inside item bytes [start, end) from
+   * `fd` at `fdOffset` themselves (the descriptor is duplicated; the bytes must stay in place until
+   * clearDirect returned). False when not mounted.
+   */
+  setDirect(fh: number, fd: number, start: number, end: number, fdOffset: number, atEof: boolean): boolean;
+  /** Reads of `fh` go to JavaScript again; when this returns no reply uses the range any more. */
+  clearDirect(fh: number): boolean;
+  /** Reads answered by setDirect ranges so far (tests and figures). */
+  directReads(): number;
 }
 
 /** What getsockopt(SO_PEERCRED) reports for the other end of a connected Unix socket. */

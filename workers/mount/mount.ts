@@ -86,6 +86,11 @@ export class Mount<H = unknown> {
     if (ino !== undefined) this.session?.notifyInvalInode(ino, 0, 0);
   }
 
+  /** Reads the session answered from direct ranges, without JavaScript (figures and tests). */
+  directReads(): number {
+    return this.session?.directReads() ?? 0;
+  }
+
   /** Drop the kernel's cached attributes of an item (its pages stay). */
   invalidateAttr(key: ItemKey): void {
     const ino = this.adapter.inodes.find(key);

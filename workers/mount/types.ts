@@ -74,6 +74,27 @@ export interface FdRange {
   position: number;
   length: number;
   release?: () => void;
+  /** Cached bytes the core offers for answering this handle's next reads without asking it. */
+  direct?: DirectRange;
+}
+
+/**
+ * Item bytes [start, end) of an open file at `position` of `fd`, which the platform layer may
+ * serve for later reads of the same handle on its own (Linux: the FUSE loop thread splices them,
+ * no round trip through JavaScript). They stay valid until the core calls the function it was
+ * given through `attach` (a remote change, a local edit: these bytes are no longer the file's), or
+ * the handle is released. The platform layer calls `release` once it no longer uses them.
+ */
+export interface DirectRange {
+  fd: number;
+  position: number;
+  start: number;
+  end: number;
+  /** `end` is the end of the file: a read running past it is answered short. */
+  atEof: boolean;
+  /** Receives the function that stops the platform serving these bytes (synchronous). */
+  attach(revoke: () => void): void;
+  release(): void;
 }
 
 export interface AttributeChanges {

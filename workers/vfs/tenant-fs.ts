@@ -30,6 +30,7 @@ import type { UploadedItem } from "../content/types.js";
 import type {
   AttributeChanges,
   Created,
+  DirectRange,
   DirEntry,
   FsStats,
   Item,
@@ -70,10 +71,21 @@ interface LocalFile {
   pending: Set<number>;
   /** Unlinked while open: what is still written through open descriptors goes nowhere (POSIX). */
   deleted?: boolean;
+  /** Its delete is being asked of SharePoint: a close meanwhile journals nothing (yet). */
+  deleting?: boolean;
+  /**
+   * A new file renamed over the item `uniqueId`: descriptors opened on the item before that read
+   * the version they opened (the replaced inode), not this content.
+   */
+  tookOver?: boolean;
+  /** Created by this mount (not an edit of an item): renamed over a file, it becomes that file's next version. */
+  createdHere?: boolean;
+  /** Renames in progress: the working copy stays even if an upload lands meanwhile. */
+  renaming?: number;
 }
 
 type Handle =
-  | { kind: "read"; key: ItemKey; uniqueId: string; itemId: string; driveId: string; reader?: Promise<ItemReader>; etag?: string }
+  | { kind: "read"; key: ItemKey; uniqueId: string; itemId: string; driveId: string; reader?: Promise<ItemReader>; etag?: string; revokeDirect?: () => void }
   | { kind: "write"; key: ItemKey; file: LocalFile; fd: number };
 
 export interface TenantFsDeps {
@@ -117,6 +129,8 @@ const ROOT_KEY = "ns:/";
 const DIR_MODE = 0o755;
 const FILE_MODE = 0o644;
 const HELD_FILE_MODE = 0o444;
+/** Shortest cached run worth handing to the platform layer (the kernel reads 128 KiB at a time). */
+const DIRECT_MIN_BYTES = 256 * 1024;
 
 function lower(s: string): string {
   return s.toLowerCase();
@@ -141,6 +155,10 @@ export class TenantFileSystem implements MountFileSystem<Handle> {
   private readonly openedEtags = new Map<ItemKey, string>();
   private readonly quotas = new Map<string, { at: number; quota: Promise<DriveQuota | undefined> }>();
   private readonly locks: LockCache | undefined;
+  /** Read handles with a direct range, by UniqueId, and a count that moves on every revocation. */
+  private readonly directHandles = new Map<string, Set<Extract<Handle, { kind: "read" }>>>();
+  private readonly directGeneration = new Map<string, number>();
+  private directHeldBytes = 0;
 
   constructor(private readonly d: TenantFsDeps) {
     // A file someone else holds shows mode 0444: the kernel's cached attributes must learn it.
@@ -268,7 +286,7 @@ export class TenantFileSystem implements MountFileSystem<Handle> {
       return buf.subarray(0, n);
     }
     const local = this.localOf(h.key);
-    if (local) {
+    if (local && !local.tookOver) {
       // Written here since this descriptor opened: the local copy is the newest content.
       const fd = openSync(local.workPath, "r");
       try {
@@ -283,17 +301,74 @@ export class TenantFileSystem implements MountFileSystem<Handle> {
     try {
       // Cached bytes go to the kernel from the cache file's descriptor on a native thread, never
       // copied through JavaScript.
-      return await reader.readFd(offset, length, signal);
+      const got = await reader.readFd(offset, length, signal);
+      return Buffer.isBuffer(got) ? got : { ...got, ...this.directOf(h, reader, offset) };
     } catch (err) {
       if (!(err instanceof KonnektError) || err.code !== "conflict") throw err;
       // The cached copy was dropped under this reader (a change notice for our own upload, say).
       // Only when the server's version really moved on is the reader's view stale.
       h.reader = undefined;
+      h.revokeDirect?.();
       void reader.close().catch(() => undefined);
       const again = await this.readerOf(h, signal);
       if (again.etag !== h.etag) throw err;
       return again.readFd(offset, length, signal);
     }
+  }
+
+  /**
+   * Offers the cached run from `offset` for the platform layer to serve this handle's next reads
+   * itself (mount/types.ts DirectRange): on Linux the FUSE loop thread splices them, so a
+   * sequential read of cached bytes costs JavaScript one request per run instead of one per
+   * 128 KiB. Taken back when the bytes stop being the file's: a change or invalidation of the item
+   * (revokeDirect, from the cache's onInvalidate) or an edit starting here.
+   */
+  private directOf(h: Extract<Handle, { kind: "read" }>, reader: ItemReader, offset: number): { direct?: DirectRange } {
+    if (this.localOf(h.key)) return {};
+    // A held run cannot be evicted: all of them together stay within a quarter of the cache.
+    const room = this.d.cache.cap / 4 - this.directHeldBytes;
+    if (room < DIRECT_MIN_BYTES) return {};
+    const run = reader.directRun(offset, DIRECT_MIN_BYTES, room);
+    if (!run) return {};
+    const held = run.end - run.start;
+    this.directHeldBytes += held;
+    const generation = this.directGeneration.get(h.uniqueId) ?? 0;
+    let revoke: (() => void) | undefined;
+    const direct: DirectRange = {
+      fd: run.fd,
+      position: run.position,
+      start: run.start,
+      end: run.end,
+      atEof: run.atEof,
+      attach: (fn) => {
+        revoke = fn;
+        h.revokeDirect = fn;
+        let set = this.directHandles.get(h.uniqueId);
+        if (!set) this.directHandles.set(h.uniqueId, (set = new Set()));
+        set.add(h);
+        // Revoked between the read and now (an invalidation, an edit): take it back at once.
+        if ((this.directGeneration.get(h.uniqueId) ?? 0) !== generation || this.localOf(h.key)) fn();
+      },
+      release: () => {
+        run.release();
+        this.directHeldBytes -= held;
+        if (h.revokeDirect === revoke && revoke !== undefined) {
+          h.revokeDirect = undefined;
+          const set = this.directHandles.get(h.uniqueId);
+          set?.delete(h);
+          if (set?.size === 0) this.directHandles.delete(h.uniqueId);
+        }
+      },
+    };
+    return { direct };
+  }
+
+  /** The item's cached bytes are no longer its content here: stop serving them directly. */
+  revokeDirect(uniqueId: string): void {
+    this.directGeneration.set(uniqueId, (this.directGeneration.get(uniqueId) ?? 0) + 1);
+    const set = this.directHandles.get(uniqueId);
+    if (!set) return;
+    for (const h of [...set]) h.revokeDirect?.();
   }
 
   /** Whether this ETag is a version this mount uploaded itself (its change notice changes nothing here). */
@@ -363,6 +438,7 @@ export class TenantFileSystem implements MountFileSystem<Handle> {
     const lib = this.libraryOf(parentRow);
     const local = this.newLocal(`l:${this.nextLocal++}`, lib, parentRow.uniqueId, name, undefined);
     local.dirty = true; // an empty new file is still a file: it is uploaded on close
+    local.createdHere = true;
     local.opens++;
     const fd = openSync(local.workPath, "r+");
     this.d.onInvalidate?.({ entry: { parent, name } });
@@ -406,9 +482,35 @@ export class TenantFileSystem implements MountFileSystem<Handle> {
     const parentRow = this.requireFolderRow(parent);
     const local = this.byName.get(`${parentRow.uniqueId}/${lower(name)}`);
     if (local) {
-      // Let journalled saves land first, or they would bring the file back after the delete.
-      await this.waitForUploads(local, signal);
-      this.dropLocal(local, true);
+      const release = this.d.queue.hold(local.pending);
+      try {
+        // An upload in flight finishes first (it is online: bounded by its request); what it
+        // created is then deleted on the server like any item.
+        await this.settle(local, signal);
+        if (local.uniqueId === undefined) {
+          // Never reached SharePoint: dropping its saves is the whole delete (works offline).
+          this.discard(local, [...local.pending]);
+          this.dropLocal(local, true);
+          return;
+        }
+        const row = this.d.session.item(local.uniqueId);
+        if (row) {
+          local.deleting = true;
+          try {
+            await this.deleteRemote(row, signal);
+          } catch (err) {
+            // Already gone on the server: the delete is done; anything else keeps file and saves.
+            if (!(err instanceof KonnektError && err.code === "notFound")) throw err;
+          } finally {
+            local.deleting = undefined;
+          }
+        }
+        this.discard(local, [...local.pending]);
+        this.dropLocal(local, true);
+        if (row) return;
+      } finally {
+        release();
+      }
     }
     const row = await this.remoteChild(parentRow, name, signal);
     if (!row) {
@@ -416,6 +518,10 @@ export class TenantFileSystem implements MountFileSystem<Handle> {
       throw new KonnektError("notFound", `${name} does not exist.`);
     }
     if (row.isFolder) throw new KonnektError("isADirectory", `${name} is a folder.`);
+    await this.deleteRemote(row, signal);
+  }
+
+  private async deleteRemote(row: ItemRow, signal: AbortSignal): Promise<void> {
     const lib = this.libraryOf(row);
     await this.d.writes.delete(lib.webUrl, lib.driveId, row.itemId, signal);
     this.d.session.forget(row.uniqueId);
@@ -441,38 +547,181 @@ export class TenantFileSystem implements MountFileSystem<Handle> {
     // Different drives: SharePoint has no in-place move, so answer as a file system does between
     // devices (EXDEV) and let mv, file managers and rsync copy, then delete.
     if (from.library !== to.library) throw new KonnektError("crossDevice", `${name} is in another library: copy it, then delete the original.`);
-    const target = this.byName.get(`${to.uniqueId}/${lower(newName)}`) ?? (await this.remoteChild(to, newName, signal));
     const sameItem = from.uniqueId === to.uniqueId && lower(name) === lower(newName);
-    if (target && !sameItem) {
-      if (options.noReplace) throw new KonnektError("alreadyExists", `${newName} already exists.`);
-      if ("isFolder" in target && target.isFolder) throw new KonnektError("isADirectory", `${newName} is a folder.`);
-      await this.unlink(newParent, newName, signal);
-    }
     const local = this.byName.get(`${from.uniqueId}/${lower(name)}`);
-    if (local) {
-      await this.waitForUploads(local, signal);
-      this.byName.delete(`${local.parentId}/${lower(local.name)}`);
-      const wasLocalOnly = isLocalOnlyName(local.name);
-      local.parentId = to.uniqueId;
-      local.name = newName;
-      this.byName.set(`${to.uniqueId}/${lower(newName)}`, local);
-      if (local.uniqueId === undefined) {
+    // Saves not yet landed are re-addressed, not waited for: none may start meanwhile.
+    const release = local ? this.d.queue.hold(local.pending) : () => undefined;
+    if (local) local.renaming = (local.renaming ?? 0) + 1;
+    try {
+      if (local) await this.settle(local, signal);
+      if (!sameItem) {
+        const targetLocal = this.byName.get(`${to.uniqueId}/${lower(newName)}`);
+        const target = targetLocal ?? (await this.remoteChild(to, newName, signal));
+        if (target) {
+          if (options.noReplace) throw new KonnektError("alreadyExists", `${newName} already exists.`);
+          if ("isFolder" in target && target.isFolder) throw new KonnektError("isADirectory", `${newName} is a folder.`);
+          if (local?.createdHere) {
+            // A new file saved over an existing one ("safe save"): it becomes the next version of
+            // that item, which keeps its identity and history. No request now, unless its upload
+            // landed already (it was in flight, or the file is still open): that copy goes again.
+            if (local.uniqueId !== undefined) await this.retractUpload(local, signal);
+            const item = await this.replacedItem(targetLocal, target, signal);
+            if (item) {
+              this.takeOver(local, to, newName, item);
+              return;
+            }
+          }
+          await this.unlink(newParent, newName, signal);
+        }
+      }
+      if (local && local.uniqueId === undefined) {
         // Never uploaded (a new file, or a temp file renamed to its real name, as Office saves).
-        if (wasLocalOnly) local.dirty = true;
+        const ids = [...local.pending];
+        this.moveLocal(local, to, newName);
+        if (isLocalOnlyName(newName)) this.discard(local, ids);
+        else this.d.queue.readdress(ids, { parentKey: contentKey(local.lib.driveId, to.itemId), name: newName });
         this.commit(local);
         this.maybeDropLocal(local);
         return;
       }
+      const row = local?.uniqueId ? this.d.session.item(local.uniqueId) : await this.remoteChild(from, name, signal);
+      if (!row) throw new KonnektError("notFound", `${name} does not exist.`);
+      const lib = this.libraryOf(row);
+      const before = local?.baseEtag;
+      const j = await this.d.writes.move(lib.webUrl, lib.driveId, row.itemId, { ...(from.uniqueId !== to.uniqueId ? { parentItemId: to.itemId } : {}), name: newName }, signal);
+      this.d.session.recordLocal(j, lib, to.uniqueId);
+      if (local && this.byKey.get(local.key) === local) {
+        this.moveLocal(local, to, newName);
+        // A rename moves the ETag on and changes no content: saves based on the version before
+        // it (queued, or a file still open here) go onto the renamed version, not a conflict copy.
+        if (j.eTag !== undefined) {
+          local.baseEtag = j.eTag;
+          this.d.queue.readdress(
+            [...local.pending],
+            { parentKey: contentKey(lib.driveId, to.itemId), name: newName, itemKey: contentKey(lib.driveId, row.itemId) },
+            before !== undefined ? { from: before, to: j.eTag } : undefined,
+          );
+        }
+      }
+      const own = this.ownVersions.get(row.uniqueId);
+      if (own && j.eTag !== undefined) own.etag = j.eTag;
+    } finally {
+      release();
+      if (local) {
+        local.renaming = (local.renaming ?? 1) - 1;
+        if (this.byKey.get(local.key) === local) {
+          // A rename that failed after taking back an upload: the content is journalled again
+          // where the file is now (no close may follow to do it).
+          if (local.opens === 0 && local.dirty) this.commitAfterFailure(local);
+          this.maybeDropLocal(local);
+        }
+      }
     }
-    const row = local?.uniqueId ? this.d.session.item(local.uniqueId) : await this.remoteChild(from, name, signal);
-    if (!row) throw new KonnektError("notFound", `${name} does not exist.`);
-    const lib = this.libraryOf(row);
-    const j = await this.d.writes.move(lib.webUrl, lib.driveId, row.itemId, { ...(from.uniqueId !== to.uniqueId ? { parentItemId: to.itemId } : {}), name: newName }, signal);
-    this.d.session.recordLocal(j, lib, to.uniqueId);
-    // A rename moves the ETag on: a file still open here saves onto the renamed version, not as a conflict copy.
-    if (local && this.byKey.get(local.key) === local && j.eTag !== undefined) local.baseEtag = j.eTag;
-    const own = this.ownVersions.get(row.uniqueId);
-    if (own && j.eTag !== undefined) own.etag = j.eTag;
+  }
+
+  private commitAfterFailure(local: LocalFile): void {
+    try {
+      this.commit(local);
+    } catch {
+      // Its folder is gone too: the rename's own error is what the caller hears.
+    }
+  }
+
+  /**
+   * A new file's upload landed while a rename waited for it, and the rename makes it the next
+   * version of another item: the uploaded copy is deleted and the file is a new file again, its
+   * working copy (the newest content) journalled by the next commit.
+   */
+  private async retractUpload(local: LocalFile, signal: AbortSignal): Promise<void> {
+    const uniqueId = local.uniqueId;
+    if (uniqueId === undefined) return;
+    const row = this.d.session.item(uniqueId);
+    if (row) {
+      try {
+        await this.deleteRemote(row, signal);
+      } catch (err) {
+        if (!(err instanceof KonnektError && err.code === "notFound")) throw err;
+      }
+    }
+    // Later saves were rebased onto the uploaded copy; the working copy supersedes them all.
+    this.discard(local, [...local.pending]);
+    if (this.aliases.get(local.key) === `u:${uniqueId}`) this.aliases.delete(local.key);
+    if (this.firstKeys.get(`u:${uniqueId}`) === local.key) this.firstKeys.delete(`u:${uniqueId}`);
+    this.ownVersions.delete(uniqueId);
+    delete local.uniqueId;
+    delete local.itemId;
+    delete local.baseEtag;
+    local.dirty = true;
+  }
+
+  /**
+   * The SharePoint file a rename over `target` replaces, or undefined when the target never
+   * reached SharePoint (then it is simply deleted). The target's own saves not yet landed are
+   * superseded by the replacing content: dropped (one in flight is waited for first), and its
+   * open descriptors write nothing any more, as after an unlink.
+   */
+  private async replacedItem(targetLocal: LocalFile | undefined, target: LocalFile | ItemRow, signal: AbortSignal): Promise<ItemRow | undefined> {
+    if (!targetLocal) return "isFolder" in target ? target : undefined;
+    const release = this.d.queue.hold(targetLocal.pending);
+    try {
+      await this.settle(targetLocal, signal);
+      const row = targetLocal.uniqueId !== undefined ? this.d.session.item(targetLocal.uniqueId) : undefined;
+      if (!row || row.isFolder) return undefined;
+      this.discard(targetLocal, [...targetLocal.pending]);
+      if (this.byKey.get(targetLocal.key) === targetLocal) this.dropLocal(targetLocal, true);
+      return row;
+    } finally {
+      release();
+    }
+  }
+
+  /**
+   * `local` (never uploaded) takes the identity of `item`: its saves become edits of the item
+   * based on the ETag known for it, and the item's key maps to the local file's, which is the
+   * inode the kernel now has under the name.
+   */
+  private takeOver(local: LocalFile, to: ItemRow, newName: string, item: ItemRow): void {
+    const ids = [...local.pending];
+    this.moveLocal(local, to, newName);
+    local.uniqueId = item.uniqueId;
+    local.itemId = item.itemId;
+    local.baseEtag = item.etag;
+    local.ctimeMs = item.ctimeMs;
+    local.tookOver = true;
+    // From now on an edit of that item: renamed over yet another file, it moves like any item.
+    local.createdHere = false;
+    const itemKey = `u:${item.uniqueId}`;
+    if (local.key !== itemKey) {
+      this.aliases.set(local.key, itemKey);
+      this.firstKeys.set(itemKey, local.key);
+    }
+    this.openedEtags.delete(itemKey);
+    this.openedEtags.delete(local.key);
+    if (isLocalOnlyName(newName)) this.discard(local, ids);
+    else {
+      const addr = { parentKey: contentKey(local.lib.driveId, to.itemId), name: newName, itemKey: contentKey(local.lib.driveId, item.itemId) };
+      this.d.queue.readdress(ids, addr, { from: undefined, to: item.etag });
+    }
+    this.commit(local);
+    this.maybeDropLocal(local);
+  }
+
+  /** The local file's new place; a temp name renamed to a real one gets journalled by the next commit. */
+  private moveLocal(local: LocalFile, to: ItemRow, newName: string): void {
+    const wasLocalOnly = isLocalOnlyName(local.name);
+    if (this.byName.get(`${local.parentId}/${lower(local.name)}`) === local) this.byName.delete(`${local.parentId}/${lower(local.name)}`);
+    local.parentId = to.uniqueId;
+    local.name = newName;
+    if (this.byKey.get(local.key) === local) this.byName.set(`${to.uniqueId}/${lower(newName)}`, local);
+    if (wasLocalOnly && !isLocalOnlyName(newName)) local.dirty = true;
+  }
+
+  /** Drops journal entries of `local` that are not being uploaded. */
+  private discard(local: LocalFile, ids: readonly number[]): void {
+    for (const id of this.d.queue.discard(ids)) {
+      local.pending.delete(id);
+      this.byJournalId.delete(id);
+    }
   }
 
   // --- the write path ---
@@ -483,6 +732,8 @@ export class TenantFileSystem implements MountFileSystem<Handle> {
     const lib = this.libraryOf(row);
     await this.assertNotHeld(row, lib, signal);
     const local = this.newLocal(this.firstKeys.get(`u:${row.uniqueId}`) ?? key, lib, row.parentId!, row.name, row);
+    // Readers of this file now read the working copy, not the cached bytes.
+    this.revokeDirect(row.uniqueId);
     if (!truncate && row.size > 0) {
       // Editing in place needs the current bytes: read them through the cache into the working copy.
       const reader = await ItemReader.open({ cache: this.d.cache, source: this.d.router, fetcher: this.d.fetcher, uniqueId: row.uniqueId, itemKey: contentKey(lib.driveId, row.itemId), ...(this.d.ca ? { ca: this.d.ca } : {}) }, signal);
@@ -595,7 +846,7 @@ export class TenantFileSystem implements MountFileSystem<Handle> {
 
   /** Journals the working copy: once this returns, the content survives a crash. */
   private commit(local: LocalFile): void {
-    if (!local.dirty) return;
+    if (!local.dirty || local.deleting) return;
     local.dirty = false;
     // A file deleted while open must not come back when its last descriptor closes.
     if (isLocalOnlyName(local.name) || local.deleted) return;
@@ -646,7 +897,7 @@ export class TenantFileSystem implements MountFileSystem<Handle> {
   }
 
   private maybeDropLocal(local: LocalFile): void {
-    if (local.opens > 0 || local.dirty || local.pending.size > 0) return;
+    if (local.opens > 0 || local.dirty || local.pending.size > 0 || (local.renaming ?? 0) > 0) return;
     // Temp and lock files stay local for as long as they exist.
     if (isLocalOnlyName(local.name)) return;
     this.dropLocal(local, false);
@@ -661,15 +912,20 @@ export class TenantFileSystem implements MountFileSystem<Handle> {
     if (local.dirty) this.d.queue.recheckWritePressure();
   }
 
-  private async waitForUploads(local: LocalFile, signal: AbortSignal): Promise<void> {
-    while (local.pending.size > 0) {
+  /**
+   * Waits until none of the file's journal entries is being uploaded (an attempt in flight is
+   * online by definition, so this is bounded by its request). Call with the entries held.
+   */
+  private async settle(local: LocalFile, signal: AbortSignal): Promise<void> {
+    while ([...local.pending].some((id) => this.d.queue.isActive(id))) {
       if (signal.aborted) throw new KonnektError("cancelled", "Interrupted while waiting for an upload.");
       await new Promise<void>((resolve) => {
         const done = (): void => {
-          this.d.queue.off("uploaded", done);
+          this.d.queue.off("settled", done);
+          signal.removeEventListener("abort", done);
           resolve();
         };
-        this.d.queue.on("uploaded", done);
+        this.d.queue.on("settled", done);
         signal.addEventListener("abort", done, { once: true });
       });
     }

@@ -269,6 +269,44 @@ export class UploadJournal extends EventEmitter {
     this.db.prepare("UPDATE uploads SET conflict_name = ?, item_key = NULL, base_etag = NULL, upload_url = NULL, acked_bytes = 0, next_attempt_at = 0 WHERE id = ?").run(conflictName, id);
   }
 
+  /**
+   * A rename of a file whose saves have not landed: its entries upload to `to` instead (parent,
+   * name and, when given, the item they edit). `rebase` moves the base ETag of the entries based
+   * on `from` (undefined: a new file's entries) to `to`: a rename does not change content, and a
+   * file renamed over an existing item becomes an edit of it. Any upload session is dropped (it
+   * was opened for the old address); conflict copies keep theirs. Returns the ids re-addressed.
+   */
+  readdress(ids: readonly number[], to: UploadAddress, rebase?: { from: string | undefined; to: string }): number[] {
+    const done: number[] = [];
+    const move = this.db.prepare("UPDATE uploads SET parent_key = ?, name = ?, item_key = COALESCE(?, item_key), upload_url = NULL, acked_bytes = 0 WHERE id = ? AND conflict_name IS NULL");
+    const base = this.db.prepare("UPDATE uploads SET base_etag = ? WHERE id = ? AND base_etag IS ?");
+    this.db.transaction(() => {
+      for (const id of ids) {
+        if (move.run(to.parentKey, to.name, to.itemKey ?? null, id).changes === 0) continue;
+        if (rebase) base.run(rebase.to, id, rebase.from ?? null);
+        done.push(id);
+      }
+    })();
+    return done;
+  }
+
+  /** Entries nobody needs any more (their file was deleted, or replaced before they landed). Returns the ids dropped. */
+  discard(ids: readonly number[]): number[] {
+    const done: number[] = [];
+    const gone: string[] = [];
+    this.db.transaction(() => {
+      for (const id of ids) {
+        const r = this.db.prepare("DELETE FROM uploads WHERE id = ? RETURNING staging, size").get(id) as { staging: string; size: number } | undefined;
+        if (!r) continue;
+        this.pendingSize -= r.size;
+        gone.push(r.staging);
+        done.push(id);
+      }
+    })();
+    for (const f of gone) fs.rmSync(path.join(this.stagingDir, f), { force: true });
+    return done;
+  }
+
   /** The entry landed: forget it, and rebase later saves of the same edit onto the new ETag. */
   complete(entry: JournalEntry, item: UploadedItem): void {
     const tx = this.db.transaction(() => {

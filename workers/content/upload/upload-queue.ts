@@ -27,7 +27,9 @@
  * the journal for the next run). Both idempotent.
  *
  * Concurrency: main thread; `active` holds the ids being uploaded; entries of one target go one at
- * a time in commit order (journal.hasOlderForTarget).
+ * a time in commit order (journal.hasOlderForTarget). A rename or delete of a file waiting for
+ * upload holds its entries (`hold`: not started), waits for one in flight (`settled`), then
+ * re-addresses (`readdress`) or drops (`discard`) the rest.
  */
 import { EventEmitter, setMaxListeners } from "node:events";
 import * as fs from "node:fs";
@@ -99,6 +101,8 @@ export interface UploadQueueEvents {
   conflict: [{ id: number; name: string; copyName: string; reason: "etag" | "locked" }];
   fragment: [{ id: number; start: number; end: number; total: number }];
   retry: [{ id: number; error: KonnektError; delayMs: number }];
+  /** An attempt ended, whatever its outcome: the entry is no longer active. */
+  settled: [{ id: number }];
 }
 
 export class UploadQueue extends EventEmitter<UploadQueueEvents> {
@@ -130,6 +134,8 @@ export class UploadQueue extends EventEmitter<UploadQueueEvents> {
   private readonly leftoverMaxId: number;
   private readonly leftoverChecked = new Set<number>();
   private openWrites: () => OpenWrites = () => ({ files: 0, bytes: 0 });
+  /** Entries not to start (id → holders): their file is being renamed or deleted. */
+  private readonly held = new Map<number, number>();
 
   constructor(opts: UploadQueueOptions) {
     super();
@@ -176,6 +182,63 @@ export class UploadQueue extends EventEmitter<UploadQueueEvents> {
   /** Open unsaved bytes went down (a file truncated or deleted while open): let waiting writers on if they fit now. */
   recheckWritePressure(): void {
     this.gate.recheck();
+  }
+
+  /**
+   * Keeps entries from starting until the returned release is called (once): a rename or delete
+   * of their file re-addresses or drops them, and must not race an upload of the old address.
+   * An entry already active is not stopped (wait for `settled`).
+   */
+  hold(ids: Iterable<number>): () => void {
+    const list = [...ids];
+    for (const id of list) this.held.set(id, (this.held.get(id) ?? 0) + 1);
+    let released = false;
+    return () => {
+      if (released) return;
+      released = true;
+      for (const id of list) {
+        const n = (this.held.get(id) ?? 1) - 1;
+        if (n > 0) this.held.set(id, n);
+        else this.held.delete(id);
+      }
+      this.pump();
+    };
+  }
+
+  /**
+   * Re-addresses entries that are not active (journal.readdress); returns the ids re-addressed.
+   * Their upload sessions, opened for the old address, are cancelled.
+   */
+  readdress(ids: readonly number[], to: UploadAddress, rebase?: { from: string | undefined; to: string }): number[] {
+    const idle = ids.filter((id) => !this.active.has(id));
+    this.dropSessions(idle, false);
+    const done = this.journal.readdress(idle, to, rebase);
+    this.pump();
+    return done;
+  }
+
+  /** Drops entries that are not active (their file is gone); returns the ids dropped. */
+  discard(ids: readonly number[]): number[] {
+    const idle = ids.filter((id) => !this.active.has(id));
+    this.dropSessions(idle, true);
+    const done = this.journal.discard(idle);
+    for (const id of done) {
+      this.stagingHashes.delete(id);
+      this.leftoverChecked.delete(id);
+    }
+    this.pump();
+    this.gate.recheck();
+    return done;
+  }
+
+  /** Cancels the upload sessions of entries about to change address (not conflict copies) or be dropped (all). */
+  private dropSessions(ids: readonly number[], conflictCopies: boolean): void {
+    for (const id of ids) {
+      const e = this.journal.get(id);
+      if (!e || (e.conflictName !== undefined && !conflictCopies)) continue;
+      if (e.uploadUrl !== undefined) void this.target.cancelSession(e.uploadUrl, AbortSignal.timeout(10_000)).catch(() => undefined);
+      this.acked.delete(id);
+    }
   }
 
   /** Whether an entry is being uploaded right now. */
@@ -295,6 +358,7 @@ export class UploadQueue extends EventEmitter<UploadQueueEvents> {
       const key = `${e.parentKey}\n${e.originalName}`;
       if (busyTargets.has(key)) continue;
       busyTargets.add(key); // older entries of a target go first, one at a time
+      if (this.held.has(e.id)) continue;
       if (e.nextAttemptAt > now) {
         earliest = Math.min(earliest, e.nextAttemptAt);
         continue;
@@ -315,6 +379,7 @@ export class UploadQueue extends EventEmitter<UploadQueueEvents> {
       .finally(() => {
         linked.dispose();
         this.active.delete(entry.id);
+        this.emit("settled", { id: entry.id });
         this.pump();
         this.gate.recheck();
       });

@@ -76,3 +76,53 @@ export async function command(s: Served, cmd: "idle" | "mount" | "unmount" | "cl
 export async function uploadsIdle(s: Served): Promise<void> {
   await command(s, "idle");
 }
+
+/** An item as other users see it through SharePoint REST. */
+export interface RemoteFile {
+  status: number;
+  uniqueId?: string;
+  versions: number;
+}
+
+/** GET of a file through SharePoint REST as adele (`suffix`: `/versions`, `/$value`…). */
+export async function restFile(emu: TestEmulator, serverRelativePath: string, suffix = ""): Promise<Awaited<ReturnType<TestEmulator["fetch"]>>> {
+  const sp = emu.tenant("contoso").sharePointUrl;
+  const site = serverRelativePath.split("/").slice(0, 3).join("/");
+  const token = await emu.token("contoso", "adele");
+  const file = `${sp}${site}/_api/web/getFileByServerRelativePath(decodedUrl='${encodeURIComponent(serverRelativePath.replace(/'/g, "''"))}')${suffix}`;
+  return emu.fetch(file, { headers: { Authorization: `Bearer ${token}`, Accept: "application/json;odata=nometadata" } });
+}
+
+/** The file's UniqueId and its number of versions, through SharePoint REST. */
+export async function remoteFile(emu: TestEmulator, serverRelativePath: string): Promise<RemoteFile> {
+  const res = await restFile(emu, serverRelativePath);
+  if (res.status !== 200) return { status: res.status, versions: 0 };
+  const json = (await res.json()) as { UniqueId?: string };
+  const list = (await (await restFile(emu, serverRelativePath, "/versions")).json()) as { value?: unknown[] };
+  return { status: 200, ...(json.UniqueId !== undefined ? { uniqueId: json.UniqueId } : {}), versions: list.value?.length ?? -1 };
+}
+
+/** A file system call that must return without SharePoint: fails the test instead of hanging it. */
+export async function promptly<T>(what: string, p: Promise<T>, ms = 60_000): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`${what} did not return within ${ms} ms`)), ms);
+  });
+  try {
+    return await Promise.race([p, late]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+/** Polls `probe` until `ok` says yes; throws with the last value after `ms`. */
+export async function eventually<T>(what: string, probe: () => Promise<T>, ok: (v: T) => boolean, ms = 60_000): Promise<T> {
+  const deadline = Date.now() + ms;
+  let v = await probe();
+  while (!ok(v)) {
+    if (Date.now() > deadline) throw new Error(`${what}: still ${JSON.stringify(v)} after ${ms} ms`);
+    await new Promise((r) => setTimeout(r, 200));
+    v = await probe();
+  }
+  return v;
+}

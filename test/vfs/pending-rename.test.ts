@@ -6,58 +6,13 @@ import t from "tap";
 import { promises as fsp } from "node:fs";
 import { join } from "node:path";
 import { run } from "../mount/helpers.js";
-import type { TestEmulator } from "../helpers/emulator.js";
-import { emulatorForMount, remoteText, serveTenant, uploadsIdle } from "./helpers.js";
-
-interface RemoteFile {
-  status: number;
-  uniqueId?: string;
-  versions: number;
-}
-
-/** The file's UniqueId and its number of versions, through SharePoint REST (what others see). */
-async function remoteFile(emu: TestEmulator, serverRelativePath: string): Promise<RemoteFile> {
-  const sp = emu.tenant("contoso").sharePointUrl;
-  const site = serverRelativePath.split("/").slice(0, 3).join("/");
-  const token = await emu.token("contoso", "adele");
-  const file = `${sp}${site}/_api/web/getFileByServerRelativePath(decodedUrl='${encodeURIComponent(serverRelativePath.replace(/'/g, "''"))}')`;
-  const headers = { Authorization: `Bearer ${token}`, Accept: "application/json;odata=nometadata" };
-  const res = await emu.fetch(file, { headers });
-  if (res.status !== 200) return { status: res.status, versions: 0 };
-  const json = (await res.json()) as { UniqueId?: string };
-  const v = await emu.fetch(`${file}/versions`, { headers });
-  const list = (await v.json()) as { value?: unknown[] };
-  return { status: 200, ...(json.UniqueId !== undefined ? { uniqueId: json.UniqueId } : {}), versions: list.value?.length ?? -1 };
-}
-
-/** A file system call that must return without SharePoint: fails the test instead of hanging it. */
-async function promptly<T>(what: string, p: Promise<T>, ms = 60_000): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  const late = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`${what} did not return within ${ms} ms`)), ms);
-  });
-  try {
-    return await Promise.race([p, late]);
-  } finally {
-    clearTimeout(timer);
-  }
-}
+import { emulatorForMount, eventually, promptly, remoteFile, remoteText, serveTenant, uploadsIdle } from "./helpers.js";
 
 async function xattr(path: string, name: string): Promise<string> {
   const r = await run("getfattr", ["--only-values", "-n", `user.konnekt.${name}`, path]);
   return r.code === 0 ? r.stdout : `getfattr failed: ${r.stderr}`;
 }
 
-async function eventually<T>(what: string, probe: () => Promise<T>, ok: (v: T) => boolean, ms = 60_000): Promise<T> {
-  const deadline = Date.now() + ms;
-  let v = await probe();
-  while (!ok(v)) {
-    if (Date.now() > deadline) throw new Error(`${what}: still ${JSON.stringify(v)} after ${ms} ms`);
-    await new Promise((r) => setTimeout(r, 200));
-    v = await probe();
-  }
-  return v;
-}
 
 void t.test("offline: rename and delete of new files, and safe saves over existing files, without waiting for SharePoint", async (t) => {
   const emu = await emulatorForMount(t);

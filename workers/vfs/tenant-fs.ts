@@ -48,6 +48,7 @@ import { assertStorableName } from "../tenant/names.js";
 import type { Entry, TenantSession } from "../tenant/session.js";
 import type { ItemRow } from "../tenant/store/metadata-store.js";
 import { contentKey, type ContentRouter } from "./content-router.js";
+import { DirectRanges } from "./direct-ranges.js";
 import { LockCache, WRITE_OPEN_MAX_AGE_MS, type LockSource, type LockState } from "./lock-probe.js";
 
 /** A file being written here, or written and not yet confirmed by SharePoint. */
@@ -153,8 +154,6 @@ const ROOT_KEY = "ns:/";
 const DIR_MODE = 0o755;
 const FILE_MODE = 0o644;
 const HELD_FILE_MODE = 0o444;
-/** Shortest cached run worth handing to the platform layer (the kernel reads 128 KiB at a time). */
-const DIRECT_MIN_BYTES = 256 * 1024;
 
 function lower(s: string): string {
   return s.toLowerCase();
@@ -179,10 +178,8 @@ export class TenantFileSystem implements MountFileSystem<Handle> {
   private readonly openedEtags = new Map<ItemKey, string>();
   private readonly quotas = new Map<string, { at: number; quota: Promise<DriveQuota | undefined> }>();
   private readonly locks: LockCache | undefined;
-  /** Read handles with a direct range, by UniqueId, and a count that moves on every revocation. */
-  private readonly directHandles = new Map<string, Set<Extract<Handle, { kind: "read" }>>>();
-  private readonly directGeneration = new Map<string, number>();
-  private directHeldBytes = 0;
+  /** Runs of cached bytes handed to the platform layer (direct-ranges.ts). */
+  private readonly direct = new DirectRanges(() => this.d.cache.cap);
   /** Parked items by folder + local-only name, and by folder + SharePoint name while that is free (not taken over). */
   private readonly parked = new Map<string, Parked>();
   private readonly parkedOrig = new Map<string, Parked>();
@@ -370,50 +367,13 @@ export class TenantFileSystem implements MountFileSystem<Handle> {
    */
   private directOf(h: Extract<Handle, { kind: "read" }>, reader: ItemReader, offset: number): { direct?: DirectRange } {
     if (this.localOf(h.key)) return {};
-    // A held run cannot be evicted: all of them together stay within a quarter of the cache.
-    const room = this.d.cache.cap / 4 - this.directHeldBytes;
-    if (room < DIRECT_MIN_BYTES) return {};
-    const run = reader.directRun(offset, DIRECT_MIN_BYTES, room);
-    if (!run) return {};
-    const held = run.end - run.start;
-    this.directHeldBytes += held;
-    const generation = this.directGeneration.get(h.uniqueId) ?? 0;
-    let revoke: (() => void) | undefined;
-    const direct: DirectRange = {
-      fd: run.fd,
-      position: run.position,
-      start: run.start,
-      end: run.end,
-      atEof: run.atEof,
-      attach: (fn) => {
-        revoke = fn;
-        h.revokeDirect = fn;
-        let set = this.directHandles.get(h.uniqueId);
-        if (!set) this.directHandles.set(h.uniqueId, (set = new Set()));
-        set.add(h);
-        // Revoked between the read and now (an invalidation, an edit): take it back at once.
-        if ((this.directGeneration.get(h.uniqueId) ?? 0) !== generation || this.localOf(h.key)) fn();
-      },
-      release: () => {
-        run.release();
-        this.directHeldBytes -= held;
-        if (h.revokeDirect === revoke && revoke !== undefined) {
-          h.revokeDirect = undefined;
-          const set = this.directHandles.get(h.uniqueId);
-          set?.delete(h);
-          if (set?.size === 0) this.directHandles.delete(h.uniqueId);
-        }
-      },
-    };
-    return { direct };
+    const direct = this.direct.offer(h, reader, offset, () => this.localOf(h.key) !== undefined);
+    return direct ? { direct } : {};
   }
 
   /** The item's cached bytes are no longer its content here: stop serving them directly. */
   revokeDirect(uniqueId: string): void {
-    this.directGeneration.set(uniqueId, (this.directGeneration.get(uniqueId) ?? 0) + 1);
-    const set = this.directHandles.get(uniqueId);
-    if (!set) return;
-    for (const h of [...set]) h.revokeDirect?.();
+    this.direct.revoke(uniqueId);
   }
 
   /** Whether this ETag is a version this mount uploaded itself (its change notice changes nothing here). */

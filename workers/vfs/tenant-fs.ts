@@ -50,6 +50,7 @@ import type { ItemRow } from "../tenant/store/metadata-store.js";
 import { contentKey, type ContentRouter } from "./content-router.js";
 import { DirectRanges } from "./direct-ranges.js";
 import { LockCache, WRITE_OPEN_MAX_AGE_MS, type LockSource, type LockState } from "./lock-probe.js";
+import { ParkedItems } from "./parking.js";
 
 /** A file being written here, or written and not yet confirmed by SharePoint. */
 interface LocalFile {
@@ -83,30 +84,6 @@ interface LocalFile {
   createdHere?: boolean;
   /** Renames in progress: the working copy stays even if an upload lands meanwhile. */
   renaming?: number;
-}
-
-/**
- * A SharePoint file renamed to a local-only name (Office's `Doc.docx` → `~WRL0002.tmp`): kept
- * where it is on SharePoint instead of moved there. Here it shows under the local-only name and
- * its SharePoint name is free, so the file Office renames onto that name next can become the
- * item's next version (same UniqueId, history, sharing links). Memory only: after a crash the
- * item is simply where it always was on SharePoint.
- */
-interface Parked {
-  /** The kernel's key for the item (its inode now under `name`). */
-  key: ItemKey;
-  uniqueId: string;
-  parentId: string;
-  /** Its name on SharePoint, free here while parked. */
-  origName: string;
-  /** The local-only name it shows here. */
-  name: string;
-  /** Its working copy when a save of it was still waiting for upload (shown under `name`; its saves keep their address). */
-  local?: LocalFile;
-  /** A new file renamed onto `origName`, now the item's next version. */
-  takenBy?: LocalFile;
-  /** Its attributes when taken over: this inode stays the version it was. */
-  attr?: ItemAttributes;
 }
 
 type Handle =
@@ -180,9 +157,20 @@ export class TenantFileSystem implements MountFileSystem<Handle> {
   private readonly locks: LockCache | undefined;
   /** Runs of cached bytes handed to the platform layer (direct-ranges.ts). */
   private readonly direct = new DirectRanges(() => this.d.cache.cap);
-  /** Parked items by folder + local-only name, and by folder + SharePoint name while that is free (not taken over). */
-  private readonly parked = new Map<string, Parked>();
-  private readonly parkedOrig = new Map<string, Parked>();
+  /** Office's save: SharePoint files renamed to a local-only name, kept in place (parking.ts). */
+  private readonly parking = new ParkedItems<LocalFile>({
+    item: (uniqueId) => this.d.session.item(uniqueId),
+    isCurrent: (local) => this.byKey.get(local.key) === local,
+    hasLocalAt: (parentId, name) => this.byName.has(`${parentId}/${lower(name)}`),
+    relabel: (local, name) => this.relabel(local, name),
+    rename: (parentId, name, newParentId, newName, options, signal, park) => this.renameNow(`u:${parentId}`, name, `u:${newParentId}`, newName, options, signal, park),
+    unlink: (parentId, name, signal) => this.unlink(`u:${parentId}`, name, signal),
+    maybeDrop: (local) => this.maybeDropLocal(local),
+    drop: (local) => {
+      this.discard(local, [...local.pending]);
+      this.dropLocal(local, true);
+    },
+  });
 
   constructor(private readonly d: TenantFsDeps) {
     // A file someone else holds shows mode 0444: the kernel's cached attributes must learn it.
@@ -206,16 +194,16 @@ export class TenantFileSystem implements MountFileSystem<Handle> {
     if (parentRow) {
       const local = this.byName.get(`${parentRow.uniqueId}/${lower(name)}`);
       if (local) return { key: local.key, attr: this.localAttr(local) };
-      const p = this.parkedAt(parentRow.uniqueId, name);
+      const p = this.parking.parkedAt(parentRow.uniqueId, name);
       if (p) return { key: p.key, attr: await this.getattr(p.key, signal) };
-      if (this.hiddenAt(parentRow.uniqueId, name)) throw new KonnektError("notFound", `${name} does not exist.`);
+      if (this.parking.hiddenAt(parentRow.uniqueId, name)) throw new KonnektError("notFound", `${name} does not exist.`);
     }
     const entry = await this.d.session.resolve(`${this.pathOfKey(parent)}/${name}`.replace(/^\/\//, "/"), signal);
     return this.itemOfEntry(entry);
   }
 
   async getattr(key: ItemKey, signal: AbortSignal): Promise<ItemAttributes> {
-    const taken = this.parkedOfKey(key)?.attr;
+    const taken = this.parking.parkedOfKey(key)?.attr;
     if (taken) return taken;
     const local = this.localOf(key);
     if (local) return this.localAttr(local);
@@ -230,11 +218,9 @@ export class TenantFileSystem implements MountFileSystem<Handle> {
     const entries = await this.d.session.list(this.pathOfKey(key), signal);
     const row = this.rowOfKey(key);
     // A parked item shows under its local-only name; its SharePoint name is free until taken over.
-    const out: DirEntry[] = entries.filter((e) => !row || !this.hiddenAt(row.uniqueId, e.name)).map((e) => ({ name: e.name, ...this.itemOfEntry(e) }));
+    const out: DirEntry[] = entries.filter((e) => !row || !this.parking.hiddenAt(row.uniqueId, e.name)).map((e) => ({ name: e.name, ...this.itemOfEntry(e) }));
     if (row) {
-      for (const p of [...this.parked.values()]) {
-        if (p.parentId === row.uniqueId && !p.local && this.parkedAt(p.parentId, p.name) === p) out.push({ name: p.name, key: p.key, attr: await this.getattr(p.key, signal) });
-      }
+      for (const p of this.parking.shownIn(row.uniqueId)) out.push({ name: p.name, key: p.key, attr: await this.getattr(p.key, signal) });
       // Files written here and not yet listed remotely are part of the folder.
       const seen = new Set(out.map((e) => lower(e.name)));
       for (const f of this.byKey.values()) {
@@ -293,15 +279,15 @@ export class TenantFileSystem implements MountFileSystem<Handle> {
   // --- reading and writing ---
 
   async open(key: ItemKey, intent: OpenIntent, signal: AbortSignal): Promise<Opened<Handle>> {
-    const parked = this.parkedOfKey(key);
+    const parked = this.parking.parkedOfKey(key);
     // The version another file replaced: readable until deleted, never written.
-    if (parked?.takenBy && intent.write) throw this.replacedVersion(parked);
+    if (parked?.takenBy && intent.write) throw this.parking.replacedVersion(parked);
     if (parked?.takenBy && !parked.local) {
       const row = this.requireRow(this.resolveAlias(key));
       return { handle: { kind: "read", key, uniqueId: row.uniqueId, itemId: row.itemId, driveId: this.libraryOf(row).driveId }, keepCache: false };
     }
     // Written under its local-only name: it really moves on SharePoint first, then as ever.
-    if (parked && intent.write) await this.materialize(parked, signal);
+    if (parked && intent.write) await this.parking.materialize(parked, signal);
     const k = this.resolveAlias(key);
     let local = this.localOf(key);
     if (!intent.write && !local) {
@@ -432,15 +418,15 @@ export class TenantFileSystem implements MountFileSystem<Handle> {
   async create(parent: ItemKey, name: string, _mode: number, intent: OpenIntent, signal: AbortSignal): Promise<Created<Handle>> {
     const parentRow = this.requireFolderRow(parent);
     assertStorableName(name);
-    const parked = this.parkedAt(parentRow.uniqueId, name);
+    const parked = this.parking.parkedAt(parentRow.uniqueId, name);
     if (parked) {
       if (intent.exclusive) throw new KonnektError("alreadyExists", `${name} already exists.`);
       const opened = await this.open(parked.key, { ...intent, write: true, truncate: true }, signal);
       return { ...opened, item: { key: opened.handle.key, attr: await this.getattr(opened.handle.key, signal) } };
     }
     // A file created under a parked item's SharePoint name: the item moves for real first.
-    const hidden = this.hiddenAt(parentRow.uniqueId, name);
-    if (hidden) await this.materialize(hidden, signal);
+    const hidden = this.parking.hiddenAt(parentRow.uniqueId, name);
+    if (hidden) await this.parking.materialize(hidden, signal);
     const existing = this.byName.get(`${parentRow.uniqueId}/${lower(name)}`);
     const remote = existing ? undefined : await this.remoteChild(parentRow, name, signal);
     if ((existing || remote) && intent.exclusive) throw new KonnektError("alreadyExists", `${name} already exists.`);
@@ -461,9 +447,9 @@ export class TenantFileSystem implements MountFileSystem<Handle> {
 
   async setattr(key: ItemKey, changes: AttributeChanges, handle: Handle | undefined, signal: AbortSignal): Promise<ItemAttributes> {
     if (changes.size !== undefined) {
-      const parked = handle ? undefined : this.parkedOfKey(key);
-      if (parked?.takenBy) throw this.replacedVersion(parked);
-      if (parked) await this.materialize(parked, signal);
+      const parked = handle ? undefined : this.parking.parkedOfKey(key);
+      if (parked?.takenBy) throw this.parking.replacedVersion(parked);
+      if (parked) await this.parking.materialize(parked, signal);
       const k = this.resolveAlias(key);
       let local = handle?.kind === "write" ? handle.file : this.localOf(key);
       const standalone = !local;
@@ -497,9 +483,9 @@ export class TenantFileSystem implements MountFileSystem<Handle> {
 
   async unlink(parent: ItemKey, name: string, signal: AbortSignal): Promise<void> {
     const parentRow = this.requireFolderRow(parent);
-    const parked = this.parkedAt(parentRow.uniqueId, name);
-    if (parked) return this.unlinkParked(parked, signal);
-    if (this.hiddenAt(parentRow.uniqueId, name)) throw new KonnektError("notFound", `${name} does not exist.`);
+    const parked = this.parking.parkedAt(parentRow.uniqueId, name);
+    if (parked) return this.parking.unlinkParked(parked, signal);
+    if (this.parking.hiddenAt(parentRow.uniqueId, name)) throw new KonnektError("notFound", `${name} does not exist.`);
     const local = this.byName.get(`${parentRow.uniqueId}/${lower(name)}`);
     if (local) {
       const release = this.d.queue.hold(local.pending);
@@ -573,9 +559,9 @@ export class TenantFileSystem implements MountFileSystem<Handle> {
     // devices (EXDEV) and let mv, file managers and rsync copy, then delete.
     if (from.library !== to.library) throw new KonnektError("crossDevice", `${name} is in another library: copy it, then delete the original.`);
     const sameItem = from.uniqueId === to.uniqueId && lower(name) === lower(newName);
-    const parked = this.parkedAt(from.uniqueId, name);
-    if (parked) return this.renameParked(parked, from, to, newName, options, signal);
-    if (this.hiddenAt(from.uniqueId, name)) throw new KonnektError("notFound", `${name} does not exist.`);
+    const parked = this.parking.parkedAt(from.uniqueId, name);
+    if (parked) return this.parking.renameParked(parked, from.uniqueId, to.uniqueId, newName, options, signal);
+    if (this.parking.hiddenAt(from.uniqueId, name)) throw new KonnektError("notFound", `${name} does not exist.`);
     const local = this.byName.get(`${from.uniqueId}/${lower(name)}`);
     // Saves not yet landed are re-addressed, not waited for: none may start meanwhile.
     const release = local ? this.d.queue.hold(local.pending) : () => undefined;
@@ -584,8 +570,8 @@ export class TenantFileSystem implements MountFileSystem<Handle> {
       if (local) await this.settle(local, signal);
       if (!sameItem) {
         const targetLocal = this.byName.get(`${to.uniqueId}/${lower(newName)}`);
-        const targetParked = targetLocal ? undefined : this.parkedAt(to.uniqueId, newName);
-        const hidden = targetLocal || targetParked ? undefined : this.hiddenAt(to.uniqueId, newName);
+        const targetParked = targetLocal ? undefined : this.parking.parkedAt(to.uniqueId, newName);
+        const hidden = targetLocal || targetParked ? undefined : this.parking.hiddenAt(to.uniqueId, newName);
         if (hidden) {
           // Office's third step: the new content renamed onto the parked item's name becomes its
           // next version. No request now; offline it waits in the journal like any save.
@@ -594,16 +580,14 @@ export class TenantFileSystem implements MountFileSystem<Handle> {
             // The parked version's own saves not yet landed are superseded by the new content.
             if (hidden.local) await this.supersede(hidden.local, signal);
             const item = this.d.session.item(hidden.uniqueId);
-            if (item && this.hiddenAt(to.uniqueId, newName) === hidden) {
-              this.parkedOrig.delete(`${hidden.parentId}/${lower(hidden.origName)}`);
-              if (!hidden.local) hidden.attr = this.rowAttr(item);
-              hidden.takenBy = local;
+            if (item && this.parking.hiddenAt(to.uniqueId, newName) === hidden) {
+              this.parking.takenOver(hidden, local, hidden.local ? undefined : this.rowAttr(item));
               this.takeOver(local, to, newName, item);
               return;
             }
           }
           // Anything else: the parked item really moves to its local-only name first.
-          if (this.hiddenAt(to.uniqueId, newName) === hidden) await this.materialize(hidden, signal);
+          if (this.parking.hiddenAt(to.uniqueId, newName) === hidden) await this.parking.materialize(hidden, signal);
         }
         const target = targetLocal ?? targetParked ?? (await this.remoteChild(to, newName, signal));
         if (target) {
@@ -635,9 +619,9 @@ export class TenantFileSystem implements MountFileSystem<Handle> {
       }
       const row = local?.uniqueId ? this.d.session.item(local.uniqueId) : await this.remoteChild(from, name, signal);
       if (!row) throw new KonnektError("notFound", `${name} does not exist.`);
-      if (park && !sameItem && !row.isFolder && from.uniqueId === to.uniqueId && isLocalOnlyName(newName) && !this.locks?.heldNow(row.uniqueId, row.etag) && (!local || this.parkable(local))) {
-        // Office's second step (`Doc.docx` → `~WRL0002.tmp`): parked, not moved (see Parked).
-        this.parkItem({
+      if (park && !sameItem && !row.isFolder && from.uniqueId === to.uniqueId && isLocalOnlyName(newName) && !this.locks?.heldNow(row.uniqueId, row.etag) && (!local || this.parking.parkable(local))) {
+        // Office's second step (`Doc.docx` → `~WRL0002.tmp`): parked, not moved (see parking.ts).
+        this.parking.parkItem({
           key: local?.key ?? this.firstKeys.get(`u:${row.uniqueId}`) ?? `u:${row.uniqueId}`,
           uniqueId: row.uniqueId,
           parentId: from.uniqueId,
@@ -680,59 +664,6 @@ export class TenantFileSystem implements MountFileSystem<Handle> {
     }
   }
 
-  /**
-   * A rename of a parked item (by its local-only name). Back to its SharePoint name (Office's undo
-   * after a failed save): unparked, no request. Otherwise it is unparked and renamed from its
-   * SharePoint name as any item (to another local-only name in the folder: parked again; else a
-   * real move). A replaced version (taken over) is only read or deleted.
-   */
-  private async renameParked(p: Parked, from: ItemRow, to: ItemRow, newName: string, options: RenameOptions, signal: AbortSignal): Promise<void> {
-    if (p.takenBy) throw this.replacedVersion(p);
-    if (from.uniqueId === to.uniqueId && newName === p.origName) {
-      this.unpark(p);
-      if (p.local) this.maybeDropLocal(p.local);
-      return;
-    }
-    await this.underOrigName(p, () => this.renameNow(`u:${p.parentId}`, p.origName, `u:${to.uniqueId}`, newName, options, signal, true));
-  }
-
-  /** Deleting a parked item: after a take-over only the replaced version goes; else the item is deleted as under its own name. */
-  private async unlinkParked(p: Parked, signal: AbortSignal): Promise<void> {
-    if (!p.takenBy) return this.underOrigName(p, () => this.unlink(`u:${p.parentId}`, p.origName, signal));
-    this.forgetParked(p);
-    if (p.local && this.byKey.get(p.local.key) === p.local) {
-      this.discard(p.local, [...p.local.pending]);
-      this.dropLocal(p.local, true);
-    }
-  }
-
-  /**
-   * Something parking does not cover (written, created over, renamed onto by anything but a new
-   * file): the item really moves to its local-only name first, as before parking existed.
-   */
-  private async materialize(p: Parked, signal: AbortSignal): Promise<void> {
-    if (p.takenBy) throw this.replacedVersion(p);
-    await this.underOrigName(p, () => this.renameNow(`u:${p.parentId}`, p.origName, `u:${p.parentId}`, p.name, { noReplace: false }, signal, false));
-  }
-
-  /** Unparks `p` and runs `op` on it under its SharePoint name; parks it again if `op` fails with nothing changed. */
-  private async underOrigName(p: Parked, op: () => Promise<void>): Promise<void> {
-    this.unpark(p);
-    try {
-      await op();
-    } catch (err) {
-      const free = !this.parked.has(`${p.parentId}/${lower(p.name)}`) && !this.byName.has(`${p.parentId}/${lower(p.name)}`);
-      const unchanged = p.local ? this.byKey.get(p.local.key) === p.local && p.local.name === p.origName : this.d.session.item(p.uniqueId)?.name === p.origName;
-      if (free && unchanged) this.parkItem(p);
-      throw err;
-    }
-  }
-
-  /** An item's working copy may be parked when nothing writes it: closed, saved, not being renamed otherwise. */
-  private parkable(local: LocalFile): boolean {
-    return local.uniqueId !== undefined && local.opens === 0 && !local.dirty && !local.deleted && !local.deleting && (local.renaming ?? 0) <= 1;
-  }
-
   /** A parked version's saves not yet landed give way to the content that took its name over. */
   private async supersede(local: LocalFile, signal: AbortSignal): Promise<void> {
     const release = this.d.queue.hold(local.pending);
@@ -744,64 +675,12 @@ export class TenantFileSystem implements MountFileSystem<Handle> {
     }
   }
 
-  private replacedVersion(p: Parked): KonnektError {
-    return new KonnektError("notSupported", `${p.name} is the version ${p.origName} replaced: it can be read or deleted, not changed.`);
-  }
-
-  private parkItem(p: Parked): void {
-    this.parked.set(`${p.parentId}/${lower(p.name)}`, p);
-    if (!p.takenBy) this.parkedOrig.set(`${p.parentId}/${lower(p.origName)}`, p);
-    if (p.local) this.relabel(p.local, p.name);
-  }
-
-  private unpark(p: Parked): void {
-    this.forgetParked(p);
-    if (p.local && this.byKey.get(p.local.key) === p.local) this.relabel(p.local, p.origName);
-  }
-
-  private forgetParked(p: Parked): void {
-    const k = `${p.parentId}/${lower(p.name)}`;
-    const o = `${p.parentId}/${lower(p.origName)}`;
-    if (this.parked.get(k) === p) this.parked.delete(k);
-    if (this.parkedOrig.get(o) === p) this.parkedOrig.delete(o);
-  }
-
   /** A new name for a working copy in its folder; its journalled saves keep their address. */
   private relabel(local: LocalFile, name: string): void {
     const old = `${local.parentId}/${lower(local.name)}`;
     if (this.byName.get(old) === local) this.byName.delete(old);
     local.name = name;
     this.byName.set(`${local.parentId}/${lower(name)}`, local);
-  }
-
-  /** The parked item shown as `name` in the folder; one whose item is gone (deleted remotely) is forgotten. */
-  private parkedAt(parentId: string, name: string): Parked | undefined {
-    return this.live(this.parked.get(`${parentId}/${lower(name)}`));
-  }
-
-  /** The parked item whose SharePoint name (free here) is `name`, until a file took that name over. */
-  private hiddenAt(parentId: string, name: string): Parked | undefined {
-    return this.live(this.parkedOrig.get(`${parentId}/${lower(name)}`));
-  }
-
-  private isParkedLocal(local: LocalFile): boolean {
-    if (this.parked.size === 0) return false;
-    for (const p of this.parked.values()) if (p.local === local) return true;
-    return false;
-  }
-
-  private parkedOfKey(key: ItemKey): Parked | undefined {
-    if (this.parked.size === 0) return undefined;
-    for (const p of this.parked.values()) if (p.key === key) return this.live(p);
-    return undefined;
-  }
-
-  private live(p: Parked | undefined): Parked | undefined {
-    if (p && !this.d.session.item(p.uniqueId)) {
-      this.forgetParked(p);
-      return undefined;
-    }
-    return p;
   }
 
   private commitAfterFailure(local: LocalFile): void {
@@ -1192,7 +1071,7 @@ export class TenantFileSystem implements MountFileSystem<Handle> {
     const key = this.firstKeys.get(`u:${e.uniqueId}`) ?? `u:${e.uniqueId}`;
     const local = this.byKey.get(key) ?? this.byKey.get(`u:${e.uniqueId}`);
     // A parked working copy is the item's replaced version, not what its SharePoint name shows.
-    if (local && !this.isParkedLocal(local)) return { key: local.key, attr: this.localAttr(local) };
+    if (local && !this.parking.isParkedLocal(local)) return { key: local.key, attr: this.localAttr(local) };
     if (e.kind !== "file") return { key, attr: this.dirAttr(e.mtimeMs) };
     return { key, attr: this.fileAttr(e.uniqueId, e.etag, e.size, e.mtimeMs, e.ctimeMs) };
   }

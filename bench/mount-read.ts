@@ -59,7 +59,7 @@ async function timed(cmd: string, args: string[]): Promise<{ seconds: number; st
 }
 
 /** Uploads FILE_SIZE bytes (one MiB pattern repeated) into /sites/archive Records through an upload session. */
-export async function uploadBigFile(emu: TestEmulator, token: string): Promise<string> {
+async function uploadBigFile(emu: TestEmulator, token: string): Promise<string> {
   const sp = emu.tenant("contoso").sharePointUrl;
   const auth = { Authorization: `Bearer ${token}` };
   const drives = await json<{ value: { id: string; name: string }[] }>(await emu.fetch(`${sp}/sites/archive/_api/v2.0/drives`, { headers: auth }));

@@ -5,10 +5,9 @@ import t, { type Test } from "tap";
 import { UploadJournal } from "../../workers/content/upload/journal.js";
 import { isLocalOnlyName, conflictCopyName } from "../../workers/content/upload/names.js";
 import { UploadQueue, FRAGMENT_UNIT, type UploadQueueOptions } from "../../workers/content/upload/upload-queue.js";
-import { contentEnv, MiB, patternBytes, runChildUntil, TENANT, uploadFile, type ContentEnv } from "./helpers.js";
+import { contentEnv, FAST_RETRY, MiB, patternBytes, runChildUntil, TENANT, uploadFile, type ContentEnv } from "./helpers.js";
 
 const CHILD = fileURLToPath(new URL("./fixtures/upload-child.js", import.meta.url));
-const FAST = { maxAttempts: 1e9, baseDelayMs: 30, maxDelayMs: 1500 };
 
 function sha(b: Buffer): string {
   return createHash("sha256").update(b).digest("hex");
@@ -16,7 +15,7 @@ function sha(b: Buffer): string {
 
 function queueFor(t: Test, env: ContentEnv, name: string, extra: Partial<UploadQueueOptions> = {}): { journal: UploadJournal; queue: UploadQueue } {
   const journal = UploadJournal.open({ stateDir: path.join(env.dir, name, "state") });
-  const queue = new UploadQueue({ journal, target: env.drive, who: "adele", retry: FAST, ...extra });
+  const queue = new UploadQueue({ journal, target: env.drive, who: "adele", retry: FAST_RETRY, ...extra });
   t.teardown(async () => {
     await queue.destroy();
     journal.close();
@@ -165,7 +164,7 @@ void t.test("uploads against the emulator", async (t) => {
     const journal = UploadJournal.open({ stateDir });
     t.equal(journal.pending().length, 1, "the write is still journalled after the kill");
     t.ok(journal.pending()[0]?.uploadUrl, "with its upload session");
-    const queue = new UploadQueue({ journal, target: env.drive, retry: FAST, smallLimitBytes: 64 * 1024, fragmentBytes: 2 * FRAGMENT_UNIT });
+    const queue = new UploadQueue({ journal, target: env.drive, retry: FAST_RETRY, smallLimitBytes: 64 * 1024, fragmentBytes: 2 * FRAGMENT_UNIT });
     t.teardown(async () => {
       await queue.destroy();
       journal.close();
@@ -186,7 +185,7 @@ void t.test("uploads against the emulator", async (t) => {
     const acked = out.filter((l) => l.startsWith("acked ")).map((l) => Number(l.slice(6)));
     t.ok(acked.length >= 40);
     const journal = UploadJournal.open({ stateDir });
-    const queue = new UploadQueue({ journal, target: env.drive, retry: FAST, concurrency: 4 });
+    const queue = new UploadQueue({ journal, target: env.drive, retry: FAST_RETRY, concurrency: 4 });
     t.teardown(async () => {
       await queue.destroy();
       journal.close();

@@ -16,7 +16,6 @@ import { UploadQueue, FRAGMENT_UNIT, type UploadQueueEvents } from "../../worker
 import { contentEnv, FAST_RETRY, MiB, patternBytes, restartQueue, runChildUntil, TENANT, uploadFile, type ContentEnv, type RestartedQueue } from "./helpers.js";
 
 const CHILD = fileURLToPath(new URL("./fixtures/commit-crash-child.js", import.meta.url));
-const FAST = FAST_RETRY;
 
 function sha(b: Buffer): string {
   return createHash("sha256").update(b).digest("hex");
@@ -110,7 +109,7 @@ void t.test("progress and cTag of uploads", async (t) => {
 
   await t.test("uploadedBytes reports the acknowledged offset of a chunked upload", async (t) => {
     const journal = UploadJournal.open({ stateDir: path.join(env.dir, "progress", "state") });
-    const queue = new UploadQueue({ journal, target: env.drive, retry: FAST, smallLimitBytes: 64 * 1024, fragmentBytes: 2 * FRAGMENT_UNIT });
+    const queue = new UploadQueue({ journal, target: env.drive, retry: FAST_RETRY, smallLimitBytes: 64 * 1024, fragmentBytes: 2 * FRAGMENT_UNIT });
     t.teardown(async () => {
       await queue.destroy();
       journal.close();
@@ -145,7 +144,7 @@ void t.test("progress and cTag of uploads", async (t) => {
 
   await t.test("a single PUT carries the cTag too", async (t) => {
     const journal = UploadJournal.open({ stateDir: path.join(env.dir, "ctag", "state") });
-    const queue = new UploadQueue({ journal, target: env.drive, retry: FAST });
+    const queue = new UploadQueue({ journal, target: env.drive, retry: FAST_RETRY });
     t.teardown(async () => {
       await queue.destroy();
       journal.close();

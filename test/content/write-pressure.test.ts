@@ -13,9 +13,8 @@ import type { UploadTarget } from "../../workers/content/types.js";
 import { UploadJournal } from "../../workers/content/upload/journal.js";
 import { UploadQueue } from "../../workers/content/upload/upload-queue.js";
 import { WRITE_THROTTLE_SHARE } from "../../workers/content/upload/write-pressure.js";
-import { contentEnv, MiB, patternBytes, TENANT } from "./helpers.js";
+import { contentEnv, FAST_RETRY, MiB, patternBytes, TENANT } from "./helpers.js";
 
-const FAST = { maxAttempts: 1e9, baseDelayMs: 30, maxDelayMs: 1500 };
 
 function sha(b: Buffer): string {
   return createHash("sha256").update(b).digest("hex");
@@ -35,7 +34,7 @@ void t.test("writers are slowed, not failed, while uploads drain (slowed emulato
   const budget = 4 * MiB;
   const threshold = budget * WRITE_THROTTLE_SHARE;
   const journal = UploadJournal.open({ stateDir: path.join(env.dir, "pressure", "state") });
-  const queue = new UploadQueue({ journal, target: env.drive, retry: FAST, concurrency: 1, writeBudgetBytes: budget, writeThrottleMaxWaitMs: 600_000 });
+  const queue = new UploadQueue({ journal, target: env.drive, retry: FAST_RETRY, concurrency: 1, writeBudgetBytes: budget, writeThrottleMaxWaitMs: 600_000 });
   t.teardown(async () => {
     await queue.destroy();
     journal.close();
@@ -84,16 +83,22 @@ function stalledTarget(): { target: UploadTarget; release: () => void } {
   };
 }
 
+/** A queue (one upload at a time, 2 MiB budget) whose uploads hang until the test ends. */
+function stalledQueue(t: Test): { journal: UploadJournal; queue: UploadQueue } {
+  const journal = UploadJournal.open({ stateDir: tempState(t) });
+  const { target, release } = stalledTarget();
+  const queue = new UploadQueue({ journal, target, retry: FAST_RETRY, concurrency: 1, writeBudgetBytes: 2 * MiB });
+  t.teardown(async () => {
+    release();
+    await queue.destroy();
+    journal.close();
+  });
+  return { journal, queue };
+}
+
 void t.test("admission rules", async (t) => {
   await t.test("a waiting writer is interrupted only by its own signal, and released when the queue stops", async (t) => {
-    const journal = UploadJournal.open({ stateDir: tempState(t) });
-    const { target, release } = stalledTarget();
-    const queue = new UploadQueue({ journal, target, retry: FAST, concurrency: 1, writeBudgetBytes: 2 * MiB });
-    t.teardown(async () => {
-      release();
-      await queue.destroy();
-      journal.close();
-    });
+    const { journal, queue } = stalledQueue(t);
     queue.start();
     journal.commitBytes({ parentKey: "root", name: "a.bin" }, undefined, Buffer.alloc(MiB));
     t.equal(queue.status().active, 1, "an upload is in flight (draining)");
@@ -113,14 +118,7 @@ void t.test("admission rules", async (t) => {
   });
 
   await t.test("no wait when nothing drains, nothing is pending, or the queue has not started", async (t) => {
-    const journal = UploadJournal.open({ stateDir: tempState(t) });
-    const { target, release } = stalledTarget();
-    const queue = new UploadQueue({ journal, target, retry: FAST, concurrency: 1, writeBudgetBytes: 2 * MiB });
-    t.teardown(async () => {
-      release();
-      await queue.destroy();
-      journal.close();
-    });
+    const { journal, queue } = stalledQueue(t);
     await queue.admitWrite(10 * MiB);
     t.pass("nothing pending: even a write larger than the threshold goes ahead");
     journal.commitBytes({ parentKey: "root", name: "big.bin" }, undefined, Buffer.alloc(3 * MiB));

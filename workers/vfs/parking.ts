@@ -83,11 +83,15 @@ export class ParkedItems<F extends WorkingCopy> {
 
   /** The parked item shown as `name` in the folder; one whose item is gone (deleted remotely) is forgotten. */
   parkedAt(parentId: string, name: string): Parked<F> | undefined {
+    // Asked on every lookup: nothing parked (nearly always) costs no key building.
+    if (this.parked.size === 0) return undefined;
     return this.live(this.parked.get(slot(parentId, name)));
   }
 
   /** The parked item whose SharePoint name (free here) is `name`, until a file took that name over. */
   hiddenAt(parentId: string, name: string): Parked<F> | undefined {
+    // Asked for every entry of every listing.
+    if (this.parkedOrig.size === 0) return undefined;
     return this.live(this.parkedOrig.get(slot(parentId, name)));
   }
 

@@ -122,9 +122,10 @@ export class WriteGate {
   }
 
   private fits(bytes: number, alreadyAdmitted: number): boolean {
-    if (this.open) return true;
+    // Asked on every write: the cheap answers first (pendingBytes walks the open files).
+    if (this.open || !this.opts.draining()) return true;
     const pending = this.opts.pendingBytes() + alreadyAdmitted;
-    return pending === 0 || pending + bytes <= this.thresholdBytes || !this.opts.draining();
+    return pending === 0 || pending + bytes <= this.thresholdBytes;
   }
 
   private remove(w: Waiter): void {
